@@ -1,0 +1,115 @@
+// swift-tools-version:6.0
+// GooseFS-Swift: a distributed caching file system compatible with Tencent GooseFS / Alluxio 2.x.
+// Module graph (one-way, see docs/architecture.md):
+//   Core ← RPC ← {Journal, UFS} ← {Master, Client} ← Shell ← executables
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+  .swiftLanguageMode(.v6)
+]
+
+let package = Package(
+  name: "GooseFS",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "goosefs-master", targets: ["goosefs-master"]),
+    .executable(name: "goosefs", targets: ["goosefs"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+    .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
+    .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
+    .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
+  ],
+  targets: [
+    // Identifiers, errors, configuration, formats. No network, no threads.
+    .target(
+      name: "GooseFSCore",
+      dependencies: [.product(name: "Logging", package: "swift-log")],
+      swiftSettings: swiftSettings
+    ),
+    // gRPC contracts (generated from proto/), error <-> status mapping, call identity, retries.
+    .target(
+      name: "GooseFSRPC",
+      dependencies: [
+        "GooseFSCore",
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+        .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    // Append-only journal segments with CRC32C framing, checkpoints, the folder lock.
+    .target(
+      name: "GooseFSJournal",
+      dependencies: ["GooseFSCore", .product(name: "Logging", package: "swift-log")],
+      swiftSettings: swiftSettings
+    ),
+    // Under file systems: the protocol and the local-folder adapter.
+    .target(
+      name: "GooseFSUFS",
+      dependencies: [
+        "GooseFSCore",
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    // Namespace state machine, mount table, services.
+    .target(
+      name: "GooseFSMaster",
+      dependencies: [
+        "GooseFSCore", "GooseFSRPC", "GooseFSJournal", "GooseFSUFS",
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    // The file-system client used by the CLI (and later FUSE).
+    .target(
+      name: "GooseFSClient",
+      dependencies: ["GooseFSCore", "GooseFSRPC", .product(name: "Logging", package: "swift-log")],
+      swiftSettings: swiftSettings
+    ),
+    // The `goosefs` command line: fs, fsadmin, getConf, format, version.
+    .target(
+      name: "GooseFSShell",
+      dependencies: [
+        "GooseFSCore", "GooseFSClient",
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+      name: "goosefs-master",
+      dependencies: ["GooseFSCore", "GooseFSMaster"],
+      swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+      name: "goosefs",
+      dependencies: ["GooseFSShell", "GooseFSClient", "GooseFSJournal", "GooseFSCore"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(name: "GooseFSCoreTests", dependencies: ["GooseFSCore"], swiftSettings: swiftSettings),
+    .testTarget(name: "GooseFSJournalTests", dependencies: ["GooseFSJournal"], swiftSettings: swiftSettings),
+    .testTarget(name: "GooseFSUFSTests", dependencies: ["GooseFSUFS"], swiftSettings: swiftSettings),
+    .testTarget(
+      name: "GooseFSMasterTests",
+      dependencies: ["GooseFSMaster", "GooseFSJournal", "GooseFSUFS", "GooseFSRPC"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(name: "GooseFSShellTests", dependencies: ["GooseFSShell", "GooseFSClient"], swiftSettings: swiftSettings),
+    // Starts the real executables as processes; depending on them makes `swift test` build them.
+    .testTarget(
+      name: "GooseFSIntegrationTests",
+      dependencies: ["GooseFSCore", "GooseFSClient", "goosefs-master", "goosefs"],
+      swiftSettings: swiftSettings
+    ),
+  ]
+)

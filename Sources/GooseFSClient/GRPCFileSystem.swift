@@ -1,0 +1,201 @@
+import GRPCCore
+import GooseFSCore
+import GooseFSRPC
+
+/// `FileSystem` over the master's gRPC services.
+public struct GRPCFileSystem: FileSystem {
+  let connection: MasterConnection
+
+  public init(connection: MasterConnection) {
+    self.connection = connection
+  }
+
+  private typealias FS = Goosefs_Grpc_FileSystemMasterClientService
+  private typealias Meta = Goosefs_Grpc_MetaMasterClientService
+
+  private static func sync(_ interval: Int64?) -> Goosefs_Grpc_SyncOptions {
+    var options = Goosefs_Grpc_SyncOptions()
+    if let interval { options.syncIntervalMs = interval }
+    return options
+  }
+
+  public func getStatus(_ path: String, syncIntervalMs: Int64?) async throws -> FileInfo {
+    let request = Goosefs_Grpc_GetStatusRequest.with {
+      $0.path = path
+      $0.sync = Self.sync(syncIntervalMs)
+    }
+    let response = try await connection.call("get the status of \(path)") { client, metadata, options in
+      try await FS.Client(wrapping: client).getStatus(request, metadata: metadata, options: options)
+    }
+    return FileInfo(response.info)
+  }
+
+  public func listStatus(
+    _ path: String, recursive: Bool, syncIntervalMs: Int64?,
+    onPage: @escaping @Sendable ([FileInfo]) async throws -> Void
+  ) async throws {
+    let request = Goosefs_Grpc_ListStatusRequest.with {
+      $0.path = path
+      $0.recursive = recursive
+      $0.sync = Self.sync(syncIntervalMs)
+    }
+    // Retrying after pages were delivered would repeat them; only a call that delivered nothing is retried.
+    try await connection.call("list \(path)", timeout: MasterConnection.longCallTimeout) { client, metadata, options in
+      try await FS.Client(wrapping: client).listStatus(request, metadata: metadata, options: options) { response in
+        for try await page in response.messages {
+          try await onPage(page.infos.map(FileInfo.init))
+        }
+      }
+    }
+  }
+
+  public func createDirectory(_ path: String, recursive: Bool, allowExists: Bool, mode: UInt32?) async throws -> FileInfo {
+    let request = Goosefs_Grpc_CreateDirectoryRequest.with {
+      $0.path = path
+      $0.recursive = recursive
+      $0.allowExists = allowExists
+      if let mode { $0.mode = mode }
+      $0.persist = persistByDefault
+    }
+    let response = try await connection.call("create directory \(path)") { client, metadata, options in
+      try await FS.Client(wrapping: client).createDirectory(request, metadata: metadata, options: options)
+    }
+    return FileInfo(response.info)
+  }
+
+  public func createFile(_ path: String, options createOptions: CreateFileOptions) async throws -> FileInfo {
+    let request = Goosefs_Grpc_CreateFileRequest.with {
+      $0.path = path
+      $0.recursive = createOptions.recursive
+      if let mode = createOptions.mode { $0.mode = mode }
+      $0.blockSizeBytes = createOptions.blockSizeBytes
+      if let ttl = createOptions.ttlMs { $0.ttlMs = ttl }
+      $0.ttlAction = createOptions.ttlAction.proto
+      $0.replicationMin = createOptions.replicationMin
+      $0.replicationMax = createOptions.replicationMax
+      $0.persist = createOptions.persist
+      $0.overwrite = createOptions.overwrite
+    }
+    let response = try await connection.call("create file \(path)") { client, metadata, options in
+      try await FS.Client(wrapping: client).createFile(request, metadata: metadata, options: options)
+    }
+    return FileInfo(response.info)
+  }
+
+  public func completeFile(_ path: String, length: Int64) async throws -> FileInfo {
+    let request = Goosefs_Grpc_CompleteFileRequest.with {
+      $0.path = path
+      $0.length = length
+    }
+    let response = try await connection.call("complete file \(path)") { client, metadata, options in
+      try await FS.Client(wrapping: client).completeFile(request, metadata: metadata, options: options)
+    }
+    return FileInfo(response.info)
+  }
+
+  public func remove(_ path: String, recursive: Bool, goosefsOnly: Bool) async throws {
+    let request = Goosefs_Grpc_RemoveRequest.with {
+      $0.path = path
+      $0.recursive = recursive
+      $0.goosefsOnly = goosefsOnly
+    }
+    _ = try await connection.call("remove \(path)", timeout: MasterConnection.longCallTimeout) { client, metadata, options in
+      try await FS.Client(wrapping: client).remove(request, metadata: metadata, options: options)
+    }
+  }
+
+  public func rename(_ source: String, to destination: String) async throws {
+    let request = Goosefs_Grpc_RenameRequest.with {
+      $0.source = source
+      $0.destination = destination
+    }
+    _ = try await connection.call("rename \(source)", timeout: MasterConnection.longCallTimeout) { client, metadata, options in
+      try await FS.Client(wrapping: client).rename(request, metadata: metadata, options: options)
+    }
+  }
+
+  public func setAttribute(_ path: String, _ attributes: SetAttributeOptions) async throws {
+    let request = Goosefs_Grpc_SetAttributeRequest.with {
+      $0.path = path
+      $0.recursive = attributes.recursive
+      if let mode = attributes.mode { $0.mode = mode }
+      if let owner = attributes.owner { $0.owner = owner }
+      if let group = attributes.group { $0.group = group }
+      if let pinned = attributes.pinned { $0.pinned = pinned }
+      if let ttl = attributes.ttlMs { $0.ttlMs = ttl }
+      if let action = attributes.ttlAction { $0.ttlAction = action.proto }
+      if let minimum = attributes.replicationMin { $0.replicationMin = minimum }
+      if let maximum = attributes.replicationMax { $0.replicationMax = maximum }
+    }
+    _ = try await connection.call("set attributes of \(path)", timeout: MasterConnection.longCallTimeout) { client, metadata, options in
+      try await FS.Client(wrapping: client).setAttribute(request, metadata: metadata, options: options)
+    }
+  }
+
+  public func mount(_ goosefsPath: String, ufsURI: String, options mountOptions: MountOptions) async throws {
+    let request = Goosefs_Grpc_MountRequest.with {
+      $0.goosefsPath = goosefsPath
+      $0.ufsUri = ufsURI
+      $0.readOnly = mountOptions.readOnly
+      $0.shared = mountOptions.shared
+      $0.properties = mountOptions.properties
+    }
+    _ = try await connection.call("mount \(ufsURI)") { client, metadata, options in
+      try await FS.Client(wrapping: client).mount(request, metadata: metadata, options: options)
+    }
+  }
+
+  public func unmount(_ goosefsPath: String) async throws {
+    let request = Goosefs_Grpc_UnmountRequest.with { $0.goosefsPath = goosefsPath }
+    _ = try await connection.call("unmount \(goosefsPath)") { client, metadata, options in
+      try await FS.Client(wrapping: client).unmount(request, metadata: metadata, options: options)
+    }
+  }
+
+  public func mountTable() async throws -> [MountPointInfo] {
+    let response = try await connection.call("get the mount table") { client, metadata, options in
+      try await FS.Client(wrapping: client).getMountTable(Goosefs_Grpc_GetMountTableRequest(), metadata: metadata, options: options)
+    }
+    return response.mountPoints.map(MountPointInfo.init)
+  }
+
+  public func loadMetadata(_ path: String, recursive: Bool, force: Bool) async throws -> Int64 {
+    let request = Goosefs_Grpc_LoadMetadataRequest.with {
+      $0.path = path
+      $0.recursive = recursive
+      $0.force = force
+    }
+    let response = try await connection.call("load metadata of \(path)", timeout: MasterConnection.longCallTimeout) { client, metadata, options in
+      try await FS.Client(wrapping: client).loadMetadata(request, metadata: metadata, options: options)
+    }
+    return response.loadedCount
+  }
+
+  public func checkConsistency(_ path: String, repair: Bool) async throws -> ConsistencyReport {
+    let request = Goosefs_Grpc_CheckConsistencyRequest.with {
+      $0.path = path
+      $0.repair = repair
+    }
+    let response = try await connection.call("check consistency of \(path)", timeout: MasterConnection.longCallTimeout) { client, metadata, options in
+      try await FS.Client(wrapping: client).checkConsistency(request, metadata: metadata, options: options)
+    }
+    return ConsistencyReport(inconsistentPaths: response.inconsistentPaths, repairedCount: response.repairedCount)
+  }
+
+  public func masterInfo() async throws -> MasterInfo {
+    let response = try await connection.call("get the master's info") { client, metadata, options in
+      try await Meta.Client(wrapping: client).getMasterInfo(Goosefs_Grpc_GetMasterInfoRequest(), metadata: metadata, options: options)
+    }
+    return MasterInfo(response)
+  }
+
+  public func metrics() async throws -> [MetricValue] {
+    let response = try await connection.call("get metrics") { client, metadata, options in
+      try await Meta.Client(wrapping: client).getMetrics(Goosefs_Grpc_GetMetricsRequest(), metadata: metadata, options: options)
+    }
+    return response.metrics.map(MetricValue.init)
+  }
+
+  /// Directories are created in the under store unless the write type keeps data in GooseFS only.
+  private var persistByDefault: Bool { connection.persistDirectories }
+}

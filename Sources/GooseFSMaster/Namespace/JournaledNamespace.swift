@@ -1,0 +1,97 @@
+import GooseFSCore
+import GooseFSJournal
+import GooseFSRPC
+import Logging
+import Synchronization
+
+/// The single writer of the namespace. Mutations are planned from the current state and applied
+/// under one lock, in the order their entries are journaled; the caller is answered only once its
+/// entries are durable (group commit happens inside the journal). Reads take the same lock briefly
+/// and never wait for fsync.
+final class JournaledNamespace: Sendable {
+  private let state: Mutex<NamespaceState>
+  private let journal: UFSJournal
+  private let checkpointPeriodEntries: Int
+  private let checkpointRequests: AsyncStream<Void>.Continuation
+  let checkpointSignals: AsyncStream<Void>
+  private let logger: Logger
+
+  init(state: NamespaceState, journal: UFSJournal, checkpointPeriodEntries: Int, logger: Logger) {
+    self.state = Mutex(state)
+    self.journal = journal
+    self.checkpointPeriodEntries = max(1, checkpointPeriodEntries)
+    (checkpointSignals, checkpointRequests) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+    self.logger = logger
+  }
+
+  func read<T>(_ body: (borrowing NamespaceState) throws -> T) rethrows -> T {
+    try state.withLock { try body($0) }
+  }
+
+  /// Plans entries against the current state, applies and journals them, then waits until they
+  /// are durable. `plan` runs under the lock: it must not block.
+  @discardableResult
+  func mutate<T: Sendable>(_ plan: (borrowing NamespaceState) throws -> (entries: [JournalEntry], result: T)) async throws -> T {
+    let (lastSequence, result) = try state.withLock { state -> (UInt64?, T) in
+      let (entries, result) = try plan(state)
+      var last: UInt64?
+      for entry in entries {
+        // Apply first: it validates, and a rejected entry must not reach the journal.
+        try state.apply(entry)
+        last = appendOrDie(entry)
+      }
+      return (last, result)
+    }
+    guard let lastSequence else { return result }
+    do {
+      try await journal.waitUntilDurable(lastSequence)
+    } catch {
+      stopOnJournalFailure(error)
+    }
+    if journal.entriesSinceCheckpoint >= checkpointPeriodEntries {
+      checkpointRequests.yield()
+    }
+    return result
+  }
+
+  /// Writes a checkpoint of the current state. The state is copied under the lock (cheap:
+  /// copy-on-write) and serialised outside it, so mutations continue meanwhile.
+  func writeCheckpoint() throws {
+    let (snapshot, sequence) = state.withLock { state in (state, journal.lastSequence) }
+    let payload: [UInt8] = try snapshot.checkpoint().serializedBytes()
+    try journal.writeCheckpoint(sequence: sequence, payload: payload)
+    logger.info("Wrote journal checkpoint at sequence \(sequence) (\(snapshot.inodes.count) inodes, \(payload.count) bytes).")
+  }
+
+  /// Runs until cancelled, writing a checkpoint whenever enough entries accumulated.
+  func runCheckpointer() async {
+    for await _ in checkpointSignals {
+      if Task.isCancelled { return }
+      do {
+        try writeCheckpoint()
+      } catch {
+        logger.error("Journal checkpoint failed: \(error). The journal keeps growing until one succeeds.")
+      }
+    }
+  }
+
+  func close() {
+    checkpointRequests.finish()
+    journal.close()
+  }
+
+  private func appendOrDie(_ entry: JournalEntry) -> UInt64 {
+    do {
+      return try journal.append(try entry.serializedBytes())
+    } catch {
+      stopOnJournalFailure(error)
+    }
+  }
+
+  /// Memory already holds a change the journal could not take: serving on would let the two
+  /// diverge, so the master stops, as GooseFS does. A restart replays what is durable.
+  private func stopOnJournalFailure(_ error: any Error) -> Never {
+    logger.critical("Journal write failed: \(error). Stopping the master to keep the namespace consistent.")
+    fatalError("Journal write failed: \(error)")
+  }
+}

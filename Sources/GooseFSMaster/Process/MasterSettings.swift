@@ -1,0 +1,71 @@
+import GooseFSCore
+
+/// Everything the master process reads from configuration, parsed and checked once at start-up
+/// so that a bad value stops the master with a message naming the key.
+struct MasterSettings: Sendable {
+  var hostname: String
+  var bindHost: String
+  var webBindHost: String
+  var rpcPort: Int
+  var webPort: Int
+  var journalType: String
+  var journalFolder: String
+  var checkpointPeriodEntries: Int
+  var journalSegmentBytes: Int
+  var rootUFS: String
+  var rootOptions: [String: String]
+  var rootReadOnly: Bool
+  var rootShared: Bool
+  var permissionsEnabled: Bool
+  var supergroup: String
+  var loginUser: String?
+  var ttlCheckIntervalMs: Int64
+  var namespace: NamespaceSettings
+
+  init(_ configuration: Configuration) throws {
+    try configuration.validate()
+    hostname = configuration.value(PropertyKeys.masterHostname) ?? "localhost"
+    bindHost = configuration.value(PropertyKeys.masterBindHost) ?? "0.0.0.0"
+    webBindHost = configuration.value(PropertyKeys.masterWebBindHost) ?? "0.0.0.0"
+    rpcPort = try configuration.int(PropertyKeys.masterRpcPort)
+    webPort = try configuration.int(PropertyKeys.masterWebPort)
+    journalType = configuration.string(PropertyKeys.masterJournalType).uppercased()
+    journalFolder = configuration.string(PropertyKeys.masterJournalFolder)
+    checkpointPeriodEntries = try configuration.int(PropertyKeys.masterJournalCheckpointPeriodEntries)
+    journalSegmentBytes = Int(try configuration.bytes(PropertyKeys.masterJournalLogSizeBytesMax))
+    rootUFS = configuration.string(PropertyKeys.masterMountTableRootUfs)
+    rootOptions = configuration.rootMountOptions
+    rootReadOnly = try configuration.bool(PropertyKeys.masterMountTableRootReadonly)
+    rootShared = try configuration.bool(PropertyKeys.masterMountTableRootShared)
+    permissionsEnabled = try configuration.bool(PropertyKeys.securityAuthorizationPermissionEnabled)
+    supergroup = configuration.string(PropertyKeys.securityAuthorizationPermissionSupergroup)
+    loginUser = configuration.value(PropertyKeys.securityLoginUsername)
+    ttlCheckIntervalMs = try configuration.milliseconds(PropertyKeys.masterTtlCheckerInterval)
+    let umaskText = configuration.string(PropertyKeys.securityAuthorizationPermissionUmask)
+    guard let umask = UInt32(umaskText, radix: 8), umask <= 0o777 else {
+      throw GooseFSError(
+        .invalidArgument,
+        "Invalid value \"\(umaskText)\" for \(PropertyKeys.securityAuthorizationPermissionUmask.name): expected an octal umask such as 022")
+    }
+    namespace = NamespaceSettings(
+      defaultBlockSizeBytes: try configuration.bytes(PropertyKeys.userBlockSizeBytesDefault),
+      defaultSyncIntervalMs: try configuration.milliseconds(PropertyKeys.userFileMetadataSyncInterval),
+      umask: umask, listPageSize: 1000)
+
+    guard ["UFS", "EMBEDDED", "NOOP"].contains(journalType) else {
+      throw GooseFSError(
+        .invalidArgument,
+        "Invalid value \"\(journalType)\" for goosefs.master.journal.type: expected UFS or EMBEDDED")
+    }
+    let peers = configuration.list(PropertyKeys.masterEmbeddedJournalAddresses)
+    if journalType == "EMBEDDED", peers.count > 1 {
+      throw GooseFSError(
+        .unimplemented,
+        "goosefs.master.embedded.journal.addresses lists \(peers.count) masters, but this version has no replicated "
+          + "(Raft) journal yet. Run a single master (journal type UFS, or EMBEDDED with one address).")
+    }
+    guard !rootUFS.isEmpty else {
+      throw GooseFSError(.invalidArgument, "goosefs.master.mount.table.root.ufs is not set: the master needs a root under store.")
+    }
+  }
+}

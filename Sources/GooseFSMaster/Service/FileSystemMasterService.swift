@@ -1,0 +1,176 @@
+import GRPCCore
+import GooseFSCore
+import GooseFSRPC
+
+/// The gRPC face of the namespace: decodes requests, calls `FileSystemMaster`, encodes answers.
+struct FileSystemMasterService: Goosefs_Grpc_FileSystemMasterClientService.ServiceProtocol {
+  let master: FileSystemMaster
+
+  private static func interval(_ sync: Goosefs_Grpc_SyncOptions?) -> Int64? {
+    guard let sync, sync.hasSyncIntervalMs else { return nil }
+    return sync.syncIntervalMs
+  }
+
+  func getStatus(
+    request: ServerRequest<Goosefs_Grpc_GetStatusRequest>, context: ServerContext
+  ) async throws -> ServerResponse<Goosefs_Grpc_GetStatusResponse> {
+    try await RPCHandling.unary(request) { message, caller in
+      let info = try await master.getStatus(message.path, syncIntervalMs: Self.interval(message.hasSync ? message.sync : nil), caller: caller)
+      return .with { $0.info = info.proto }
+    }
+  }
+
+  func listStatus(
+    request: ServerRequest<Goosefs_Grpc_ListStatusRequest>, context: ServerContext
+  ) async throws -> StreamingServerResponse<Goosefs_Grpc_ListStatusResponse> {
+    let caller: CallerIdentity
+    do {
+      caller = try CallerIdentity(metadata: request.metadata)
+    } catch {
+      throw RPCErrorMapping.rpcError(from: error)
+    }
+    let message = request.message
+    return StreamingServerResponse { writer in
+      do {
+        try await master.listStatus(
+          message.path, recursive: message.recursive,
+          syncIntervalMs: Self.interval(message.hasSync ? message.sync : nil), pageSize: Int(message.pageSize),
+          caller: caller
+        ) { page in
+          try await writer.write(.with { $0.infos = page.map(\.proto) })
+        }
+      } catch {
+        throw RPCErrorMapping.rpcError(from: error)
+      }
+      return [:]
+    }
+  }
+
+  func createDirectory(
+    request: ServerRequest<Goosefs_Grpc_CreateDirectoryRequest>, context: ServerContext
+  ) async throws -> ServerResponse<Goosefs_Grpc_CreateDirectoryResponse> {
+    try await RPCHandling.unary(request) { m, caller in
+      let info = try await master.createDirectory(
+        CreateDirectoryRequest(
+          path: m.path, recursive: m.recursive, allowExists: m.allowExists, mode: m.hasMode ? m.mode : nil,
+          persist: m.persist),
+        caller: caller)
+      return .with { $0.info = info.proto }
+    }
+  }
+
+  func createFile(
+    request: ServerRequest<Goosefs_Grpc_CreateFileRequest>, context: ServerContext
+  ) async throws -> ServerResponse<Goosefs_Grpc_CreateFileResponse> {
+    try await RPCHandling.unary(request) { m, caller in
+      let info = try await master.createFile(
+        CreateFileRequest(
+          path: m.path, recursive: m.recursive, mode: m.hasMode ? m.mode : nil, blockSizeBytes: m.blockSizeBytes,
+          ttlMs: m.hasTtlMs ? m.ttlMs : nil, ttlAction: TTLAction(m.ttlAction), replicationMin: m.replicationMin,
+          replicationMax: m.replicationMax, persist: m.persist, overwrite: m.overwrite),
+        caller: caller)
+      return .with { $0.info = info.proto }
+    }
+  }
+
+  func completeFile(
+    request: ServerRequest<Goosefs_Grpc_CompleteFileRequest>, context: ServerContext
+  ) async throws -> ServerResponse<Goosefs_Grpc_CompleteFileResponse> {
+    try await RPCHandling.unary(request) { m, caller in
+      let info = try await master.completeFile(m.path, length: m.length, ufsFingerprint: m.ufsFingerprint, caller: caller)
+      return .with { $0.info = info.proto }
+    }
+  }
+
+  func remove(
+    request: ServerRequest<Goosefs_Grpc_RemoveRequest>, context: ServerContext
+  ) async throws -> ServerResponse<Goosefs_Grpc_RemoveResponse> {
+    try await RPCHandling.unary(request) { m, caller in
+      try await master.remove(m.path, recursive: m.recursive, goosefsOnly: m.goosefsOnly, caller: caller)
+      return Goosefs_Grpc_RemoveResponse()
+    }
+  }
+
+  func rename(
+    request: ServerRequest<Goosefs_Grpc_RenameRequest>, context: ServerContext
+  ) async throws -> ServerResponse<Goosefs_Grpc_RenameResponse> {
+    try await RPCHandling.unary(request) { m, caller in
+      try await master.rename(m.source, to: m.destination, caller: caller)
+      return Goosefs_Grpc_RenameResponse()
+    }
+  }
+
+  func setAttribute(
+    request: ServerRequest<Goosefs_Grpc_SetAttributeRequest>, context: ServerContext
+  ) async throws -> ServerResponse<Goosefs_Grpc_SetAttributeResponse> {
+    try await RPCHandling.unary(request) { m, caller in
+      try await master.setAttribute(
+        SetAttributeRequest(
+          path: m.path, recursive: m.recursive, mode: m.hasMode ? m.mode : nil, owner: m.hasOwner ? m.owner : nil,
+          group: m.hasGroup ? m.group : nil, pinned: m.hasPinned ? m.pinned : nil, ttlMs: m.hasTtlMs ? m.ttlMs : nil,
+          ttlAction: m.hasTtlAction ? TTLAction(m.ttlAction) : nil,
+          replicationMin: m.hasReplicationMin ? m.replicationMin : nil,
+          replicationMax: m.hasReplicationMax ? m.replicationMax : nil),
+        caller: caller)
+      return Goosefs_Grpc_SetAttributeResponse()
+    }
+  }
+
+  func mount(
+    request: ServerRequest<Goosefs_Grpc_MountRequest>, context: ServerContext
+  ) async throws -> ServerResponse<Goosefs_Grpc_MountResponse> {
+    try await RPCHandling.unary(request) { m, caller in
+      try await master.mount(
+        m.goosefsPath, ufsURI: m.ufsUri, readOnly: m.readOnly, shared: m.shared, properties: m.properties, caller: caller)
+      return Goosefs_Grpc_MountResponse()
+    }
+  }
+
+  func unmount(
+    request: ServerRequest<Goosefs_Grpc_UnmountRequest>, context: ServerContext
+  ) async throws -> ServerResponse<Goosefs_Grpc_UnmountResponse> {
+    try await RPCHandling.unary(request) { m, caller in
+      try await master.unmount(m.goosefsPath, caller: caller)
+      return Goosefs_Grpc_UnmountResponse()
+    }
+  }
+
+  func getMountTable(
+    request: ServerRequest<Goosefs_Grpc_GetMountTableRequest>, context: ServerContext
+  ) async throws -> ServerResponse<Goosefs_Grpc_GetMountTableResponse> {
+    try await RPCHandling.unary(request) { _, _ in
+      let mounts = await master.mountTable()
+      return .with { $0.mountPoints = mounts.map(\.proto) }
+    }
+  }
+
+  func loadMetadata(
+    request: ServerRequest<Goosefs_Grpc_LoadMetadataRequest>, context: ServerContext
+  ) async throws -> ServerResponse<Goosefs_Grpc_LoadMetadataResponse> {
+    try await RPCHandling.unary(request) { m, caller in
+      let path = try NamespacePath.normalize(m.path)
+      let interval: Int64 = m.force ? 0 : master.settings.defaultSyncIntervalMs
+      let count: Int64
+      if m.recursive {
+        count = try await master.syncTree(path, intervalMs: interval)
+      } else {
+        try await master.syncPath(path, intervalMs: interval, includeTarget: true)
+        count = 1
+      }
+      _ = try await master.getStatus(path, syncIntervalMs: -1, caller: caller)
+      return .with { $0.loadedCount = count }
+    }
+  }
+
+  func checkConsistency(
+    request: ServerRequest<Goosefs_Grpc_CheckConsistencyRequest>, context: ServerContext
+  ) async throws -> ServerResponse<Goosefs_Grpc_CheckConsistencyResponse> {
+    try await RPCHandling.unary(request) { m, caller in
+      let report = try await master.checkConsistency(m.path, repair: m.repair, caller: caller)
+      return .with {
+        $0.inconsistentPaths = report.paths
+        $0.repairedCount = report.repaired
+      }
+    }
+  }
+}
