@@ -1,0 +1,72 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+import Synchronization
+
+/// Where commands print. In production it writes straight to file descriptors 1 and 2 (no
+/// buffering surprises when Fluid reads the pipes); in tests it captures both streams.
+public final class ShellOutput: Sendable {
+  public enum Stream: Sendable {
+    case standardOutput
+    case standardError
+  }
+
+  private let capturing: Bool
+  private let captured = Mutex<(out: String, err: String)>(("", ""))
+
+  private init(capturing: Bool) {
+    self.capturing = capturing
+  }
+
+  /// Writes to the process's stdout/stderr.
+  public static func console() -> ShellOutput { ShellOutput(capturing: false) }
+
+  /// Keeps everything in memory; read it back with `standardOutput` / `standardError`.
+  public static func capturing() -> ShellOutput { ShellOutput(capturing: true) }
+
+  /// Everything printed to stdout so far (capturing mode only).
+  public var standardOutput: String { captured.withLock { $0.out } }
+  /// Everything printed to stderr so far (capturing mode only).
+  public var standardError: String { captured.withLock { $0.err } }
+
+  /// Prints one line (a newline is appended) on stdout, like Java's `System.out.println`.
+  public func line(_ text: String = "") {
+    write(text + "\n", to: .standardOutput)
+  }
+
+  /// Prints one line on stderr.
+  public func errorLine(_ text: String) {
+    write(text + "\n", to: .standardError)
+  }
+
+  public func write(_ text: String, to stream: Stream) {
+    if capturing {
+      captured.withLock {
+        switch stream {
+        case .standardOutput: $0.out += text
+        case .standardError: $0.err += text
+        }
+      }
+      return
+    }
+    let descriptor: Int32 = stream == .standardOutput ? 1 : 2
+    var bytes = Array(text.utf8)
+    var offset = 0
+    // Mutex serialises concurrent writers so lines never interleave.
+    captured.withLock { _ in
+      while offset < bytes.count {
+        let written = bytes.withUnsafeMutableBytes { buffer in
+          #if canImport(Glibc)
+            Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+          #else
+            Darwin.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+          #endif
+        }
+        if written <= 0 { break }  // closed pipe: nothing sensible left to do
+        offset += written
+      }
+    }
+  }
+}
