@@ -104,7 +104,7 @@ let package = Package(
       dependencies: ["GooseFSMaster", "GooseFSJournal", "GooseFSUFS", "GooseFSRPC"],
       swiftSettings: swiftSettings
     ),
-    .testTarget(name: "GooseFSShellTests", dependencies: ["GooseFSShell", "GooseFSClient"], swiftSettings: swiftSettings),
+    .testTarget(name: "GooseFSShellTests", dependencies: ["GooseFSShell", "GooseFSCore", "GooseFSClient"], swiftSettings: swiftSettings),
     // Starts the real executables as processes; depending on them makes `swift test` build them.
     .testTarget(
       name: "GooseFSIntegrationTests",

@@ -19,7 +19,7 @@ public enum RPCErrorMapping {
     case .deadlineExceeded: .deadlineExceeded
     case .resourceExhausted: .resourceExhausted
     case .corrupted: .dataLoss
-    case .ioError, .internalError: .internal
+    case .ioError, .internalError: .internalError
     case .unimplemented: .unimplemented
     case .cancelled: .cancelled
     }

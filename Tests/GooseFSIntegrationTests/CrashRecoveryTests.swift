@@ -23,7 +23,7 @@ import Testing
       "goosefs.user.rpc.retry.max.duration": "1s",
       "goosefs.user.file.writetype.default": "MUST_CACHE",
     ])
-    let acknowledged = Mutex<[String]>([])
+    let acknowledged = AcknowledgedPaths()
     let killAfter = 400
     let masterPID = cluster.master!.processIdentifier
     try await MasterConnection.with(configuration, identity: ProcessIdentity.current()) { connection in
@@ -39,10 +39,7 @@ import Testing
               } catch {
                 return  // the master is gone
               }
-              let count = acknowledged.withLock { acks -> Int in
-                acks.append(path)
-                return acks.count
-              }
+              let count = acknowledged.append(path)
               if count == killAfter { kill(masterPID, SIGKILL) }
             }
           }
@@ -50,7 +47,7 @@ import Testing
       }
     }
     cluster.killMaster()
-    let acks = acknowledged.withLock { $0 }
+    let acks = acknowledged.paths
     #expect(acks.count >= killAfter)
 
     try cluster.startMaster()
@@ -64,4 +61,19 @@ import Testing
     // The namespace still takes writes after recovery.
     #expect(try cluster.run(["fs", "mkdir", "/after-crash"]).status == 0)
   }
+}
+
+/// Paths the master acknowledged, appended from several writer tasks.
+final class AcknowledgedPaths: Sendable {
+  private let storage = Mutex<[String]>([])
+
+  /// Returns how many were acknowledged so far.
+  func append(_ path: String) -> Int {
+    storage.withLock {
+      $0.append(path)
+      return $0.count
+    }
+  }
+
+  var paths: [String] { storage.withLock { $0 } }
 }

@@ -84,7 +84,7 @@ final class LocalCluster: @unchecked Sendable {
 
   func touch(_ url: URL) throws -> URL {
     if !FileManager.default.fileExists(atPath: url.path) {
-      FileManager.default.createFile(atPath: url.path, contents: nil)
+      _ = FileManager.default.createFile(atPath: url.path, contents: nil)
     }
     return url
   }

@@ -7,13 +7,14 @@ import Testing
 
   @Test func systemPropertiesAnywhere() {
     let (properties, remaining) = SystemProperties.split([
-      "fs", "-Dgoosefs.user.file.metadata.sync.interval=0", "ls", "-R", "/", "-Da=b=c", "-Dempty",
+      "fs", "-Dgoosefs.user.file.metadata.sync.interval=0", "ls", "-R", "/", "-Da=b=c",
     ])
     #expect(remaining == ["fs", "ls", "-R", "/"])
-    #expect(properties.map(\.0) == ["goosefs.user.file.metadata.sync.interval", "a", "empty"])
-    #expect(properties.map(\.1) == ["0", "b=c", ""])
-    // A lone "-D" is not a property.
-    #expect(SystemProperties.split(["-D"]).remaining == ["-D"])
+    #expect(properties.map(\.0) == ["goosefs.user.file.metadata.sync.interval", "a"])
+    #expect(properties.map(\.1) == ["0", "b=c"])
+    // Without "=" (or with an empty key) a token is not a property; after "--" nothing is.
+    #expect(SystemProperties.split(["-D", "-Dx", "-D=1"]).remaining == ["-D", "-Dx", "-D=1"])
+    #expect(SystemProperties.split(["--", "-Dk=v"]).remaining == ["--", "-Dk=v"])
   }
 
   @Test func flagsBundlesAndPositionalsInAnyOrder() throws {

@@ -28,7 +28,8 @@ enum ShellHarness {
     connect: Bool = true
   ) async throws -> ShellRun {
     let (properties, arguments) = GooseFSShell.splitSystemProperties(commandLine)
-    let configuration = try Configuration.load(component: .client, commandLineProperties: properties, environment: [:])
+    // Defaults plus the -D properties, without reading any site file of the machine running the tests.
+    let configuration = Configuration(properties: [:]).with(properties)
     let output = ShellOutput.capturing()
     let environment = ShellEnvironment(
       configuration: configuration,

@@ -11,7 +11,7 @@ public struct FileLogHandler: LogHandler {
       let directory = (path as NSString).deletingLastPathComponent
       try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
       if !FileManager.default.fileExists(atPath: path) {
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
       }
       let handle = FileHandle(forWritingAtPath: path)
       _ = try? handle?.seekToEnd()
@@ -52,14 +52,12 @@ public struct FileLogHandler: LogHandler {
     set { metadata[key] = newValue }
   }
 
-  public func log(
-    level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String,
-    file: String, function: String, line: UInt
-  ) {
+  public func log(event: LogEvent) {
     let time = ISO8601DateFormatter.string(from: Date(), timeZone: .current, formatOptions: [.withInternetDateTime, .withFractionalSeconds])
     var merged = metadata
-    explicit?.forEach { merged[$0.key] = $0.value }
+    event.metadata?.forEach { merged[$0.key] = $0.value }
     let extra = merged.isEmpty ? "" : " " + merged.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " ")
-    sink.write("\(time) \(level.rawValue.uppercased()) \(label): \(message)\(extra)\n")
+    let error = event.error.map { " error=\($0)" } ?? ""
+    sink.write("\(time) \(event.level.rawValue.uppercased()) \(label): \(event.message)\(extra)\(error)\n")
   }
 }

@@ -81,7 +81,7 @@ extension FileSystemMaster {
   func unmount(_ rawPath: String, caller: CallerIdentity) async throws {
     let path = try NamespacePath.normalize(rawPath)
     let time = now
-    let mountID = try await namespace.mutate { state -> Int64 in
+    let mountID = try await namespace.mutate { state -> ([JournalEntry], Int64) in
       guard path != NamespacePath.root else { throw GooseFSError(.invalidArgument, "Cannot unmount the root mount point.") }
       guard let mount = state.mount(at: path), let inode = state.inode(at: path) else {
         throw GooseFSError(.invalidArgument, "\(path) is not a mount point.")

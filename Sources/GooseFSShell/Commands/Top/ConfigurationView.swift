@@ -5,7 +5,7 @@ enum ConfigurationView {
   struct Property {
     let name: String
     /// Already masked when secret.
-    let value: String?
+    let value: String
     let source: String
   }
 
@@ -15,7 +15,7 @@ enum ConfigurationView {
       .map { property in
         Property(
           name: property.name,
-          value: property.value.map { Configuration.mask(name: property.name, value: $0) },
+          value: Configuration.mask(name: property.name, value: property.value),
           source: property.source.rawValue)
       }
       .sorted { $0.name < $1.name }

@@ -30,7 +30,7 @@ enum GetConfCommand {
     switch parsed.positionals.count {
     case 0:
       for property in ConfigurationView.all(configuration) {
-        var line = "\(property.name)=\(property.value ?? "")"
+        var line = "\(property.name)=\(property.value)"
         if parsed.has("source") { line += " (\(property.source))" }
         output.line(line)
       }
