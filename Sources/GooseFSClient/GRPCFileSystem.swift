@@ -13,16 +13,16 @@ public struct GRPCFileSystem: FileSystem {
   private typealias FS = Goosefs_Grpc_FileSystemMasterClientService
   private typealias Meta = Goosefs_Grpc_MetaMasterClientService
 
-  private static func sync(_ interval: Int64?) -> Goosefs_Grpc_SyncOptions {
+  private func sync(_ interval: Int64?) -> Goosefs_Grpc_SyncOptions {
     var options = Goosefs_Grpc_SyncOptions()
-    if let interval { options.syncIntervalMs = interval }
+    options.syncIntervalMs = interval ?? connection.syncIntervalMs
     return options
   }
 
   public func getStatus(_ path: String, syncIntervalMs: Int64?) async throws -> FileInfo {
     let request = Goosefs_Grpc_GetStatusRequest.with {
       $0.path = path
-      $0.sync = Self.sync(syncIntervalMs)
+      $0.sync = sync(syncIntervalMs)
     }
     let response = try await connection.call("get the status of \(path)") { client, metadata, options in
       try await FS.Client(wrapping: client).getStatus(request, metadata: metadata, options: options)
@@ -37,7 +37,7 @@ public struct GRPCFileSystem: FileSystem {
     let request = Goosefs_Grpc_ListStatusRequest.with {
       $0.path = path
       $0.recursive = recursive
-      $0.sync = Self.sync(syncIntervalMs)
+      $0.sync = sync(syncIntervalMs)
     }
     // Retrying after pages were delivered would repeat them; only a call that delivered nothing is retried.
     try await connection.call("list \(path)", timeout: MasterConnection.longCallTimeout) { client, metadata, options in
@@ -55,7 +55,7 @@ public struct GRPCFileSystem: FileSystem {
       $0.recursive = recursive
       $0.allowExists = allowExists
       if let mode { $0.mode = mode }
-      $0.persist = persistByDefault
+      $0.persist = connection.persistByDefault
     }
     let response = try await connection.call("create directory \(path)") { client, metadata, options in
       try await FS.Client(wrapping: client).createDirectory(request, metadata: metadata, options: options)
@@ -73,7 +73,7 @@ public struct GRPCFileSystem: FileSystem {
       $0.ttlAction = createOptions.ttlAction.proto
       $0.replicationMin = createOptions.replicationMin
       $0.replicationMax = createOptions.replicationMax
-      $0.persist = createOptions.persist
+      $0.persist = createOptions.persist || connection.persistByDefault
       $0.overwrite = createOptions.overwrite
     }
     let response = try await connection.call("create file \(path)") { client, metadata, options in
@@ -195,7 +195,4 @@ public struct GRPCFileSystem: FileSystem {
     }
     return response.metrics.map(MetricValue.init)
   }
-
-  /// Directories are created in the under store unless the write type keeps data in GooseFS only.
-  private var persistByDefault: Bool { connection.persistDirectories }
 }

@@ -13,9 +13,12 @@ public final class MasterConnection: Sendable {
   let clients: [GRPCClient<Transport>]
   let identity: CallerIdentity
   let retry: RetryPolicy
-  /// Whether directories (and empty files) are created in the under store right away: every
-  /// write type but MUST_CACHE and TRY_CACHE persists (goosefs.user.file.writetype.default).
-  public let persistDirectories: Bool
+  /// Whether new directories and files are created in the under store: every write type but
+  /// MUST_CACHE and TRY_CACHE persists (goosefs.user.file.writetype.default).
+  public let persistByDefault: Bool
+  /// goosefs.user.file.metadata.sync.interval of this client, sent with every metadata call as
+  /// Alluxio clients do (so `fs -D…sync.interval=0 ls` re-syncs).
+  public let syncIntervalMs: Int64
   /// Index of the master that answered last: the leader, as far as we know.
   private let preferred = Mutex(0)
 
@@ -25,9 +28,10 @@ public final class MasterConnection: Sendable {
 
   private init(
     addresses: [MasterAddress], clients: [GRPCClient<Transport>], identity: CallerIdentity, retry: RetryPolicy,
-    persistDirectories: Bool
+    persistByDefault: Bool, syncIntervalMs: Int64
   ) {
-    self.persistDirectories = persistDirectories
+    self.persistByDefault = persistByDefault
+    self.syncIntervalMs = syncIntervalMs
     self.addresses = addresses
     self.clients = clients
     self.identity = identity
@@ -49,7 +53,8 @@ public final class MasterConnection: Sendable {
     let writeType = configuration.string(PropertyKeys.userFileWritetypeDefault).uppercased()
     let connection = MasterConnection(
       addresses: addresses, clients: clients, identity: identity, retry: retry,
-      persistDirectories: !["MUST_CACHE", "TRY_CACHE"].contains(writeType))
+      persistByDefault: !["MUST_CACHE", "TRY_CACHE"].contains(writeType),
+      syncIntervalMs: try configuration.milliseconds(PropertyKeys.userFileMetadataSyncInterval))
     return try await withThrowingTaskGroup(of: Void.self) { group in
       for client in clients {
         group.addTask { try await client.runConnections() }

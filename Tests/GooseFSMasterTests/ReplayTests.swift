@@ -99,9 +99,13 @@ import Testing
     let fixture = try MasterFixture()
     defer { fixture.cleanUp() }
     try fixture.write("x/y/z.txt", "hello")
+    let other = fixture.root.appendingPathComponent("other")
+    try FileManager.default.createDirectory(at: other.appendingPathComponent("inside"), withIntermediateDirectories: true)
     let (master, namespace) = try await fixture.open()
     _ = try await master.syncTree("/", intervalMs: -1)
-    try await master.mount("/m", ufsURI: fixture.ufsRoot.appendingPathComponent("x").path, readOnly: true, shared: false, properties: ["k": "v"], caller: fixture.superuser)
+    try await master.mount("/m", ufsURI: other.path, readOnly: true, shared: false, properties: ["k": "v"], caller: fixture.superuser)
+    _ = try await master.syncTree("/m", intervalMs: -1)
+    #expect(namespace.read { $0.inode(at: "/m/inside") } != nil)
     let live = namespace.read { $0 }
     let restored = try NamespaceState(checkpoint: live.checkpoint())
     #expect(restored == live)

@@ -27,6 +27,13 @@ extension FileSystemMaster {
     let path = try NamespacePath.normalize(request.path)
     try await syncPath(path, intervalMs: settings.defaultSyncIntervalMs, includeTarget: false)
     let mode = (request.mode ?? 0o777) & ~settings.umask & 0o7777
+    // Validate before touching the under store, so a refused request leaves nothing behind there.
+    let alreadyThere = try namespace.read { state -> Bool in
+      guard let existing = state.inode(at: path) else { return false }
+      guard request.allowExists, existing.kind == .directory else { throw GooseFSError.pathAlreadyExists(path) }
+      return true
+    }
+    if alreadyThere { return try currentInfo(path) }
     if request.persist {
       try await createInUnderStore(path, directoryMode: mode, recursive: request.recursive, caller: caller)
     }
@@ -55,6 +62,7 @@ extension FileSystemMaster {
       try await remove(path, recursive: false, goosefsOnly: false, caller: caller)
     }
     let parentPath = NamespacePath.parent(path) ?? NamespacePath.root
+    if namespace.read({ $0.inode(at: path) }) != nil { throw GooseFSError.pathAlreadyExists(path) }
     if request.persist {
       try await createInUnderStore(parentPath, directoryMode: 0o777 & ~settings.umask, recursive: request.recursive, caller: caller)
     }
