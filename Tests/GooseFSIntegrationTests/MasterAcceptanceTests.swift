@@ -180,4 +180,39 @@ import Testing
     #expect(throws: (any Error).self) { try second.startMaster() }
     #expect(second.masterStderr.contains("in use"))
   }
+
+  @Test func checkConsistencyFindsAndRepairsUnderStoreChanges() throws {
+    let cluster = try LocalCluster()
+    try cluster.writeUFS("data/file.txt", "original")
+    try cluster.startMaster()
+    defer { cluster.stopMaster() }
+    #expect(try cluster.run(["fs", "touch", "/data/made.txt"]).status == 0)
+    #expect(try cluster.run(["fs", "mv", "/data/made.txt", "/data/moved.txt"]).status == 0)
+    #expect(try cluster.run(["fs", "chmod", "600", "/data/file.txt"]).status == 0)
+    let clean = try cluster.run(["fs", "checkConsistency", "/"])
+    #expect(clean.status == 0)
+    #expect(clean.stdout.contains("is consistent"), "\(clean.stdout)")
+
+    try cluster.writeUFS("data/file.txt", "changed and longer")
+    let dirty = try cluster.run(["fs", "checkConsistency", "/"])
+    #expect(dirty.stdout.contains("/data/file.txt"))
+    #expect(try cluster.run(["fs", "checkConsistency", "-r", "/"]).status == 0)
+    let size = try cluster.run(["fs", "ls", "/data/file.txt"]).lines.first?.split(separator: " ", omittingEmptySubsequences: true)[3]
+    #expect(size == "18")
+    #expect(try cluster.run(["fs", "checkConsistency", "/"]).stdout.contains("is consistent"))
+  }
+
+  @Test func formatWipesTheJournalAndStartsANewCluster() throws {
+    let cluster = try LocalCluster(extraProperties: ["goosefs.user.file.writetype.default": "MUST_CACHE"])
+    try cluster.startMaster()
+    #expect(try cluster.run(["fs", "mkdir", "/cache-only"]).status == 0)
+    #expect(!cluster.ufsExists("cache-only"))
+    // A running master holds the journal: format is refused rather than pulling it away.
+    #expect(try cluster.run(["format"]).status != 0)
+    cluster.stopMaster()
+    #expect(try cluster.run(["formatJournal"]).status == 0)
+    try cluster.startMaster()
+    defer { cluster.stopMaster() }
+    #expect(try cluster.run(["fs", "test", "-e", "/cache-only"]).status == 1)
+  }
 }

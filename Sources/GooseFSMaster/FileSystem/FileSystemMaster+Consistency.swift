@@ -23,7 +23,8 @@ extension FileSystemMaster {
       let matches: Bool =
         if let status {
           status.isDirectory == (record.kind == .directory)
-            && (status.isDirectory || (status.length == record.length && status.lastModified == record.lastModificationTimeMs))
+            && (status.isDirectory
+              || ContentFingerprint.matches(recordedFingerprint: record.ufsFingerprint, recordedLength: record.length, status: status))
         } else {
           false
         }

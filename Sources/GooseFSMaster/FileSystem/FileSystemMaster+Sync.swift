@@ -101,7 +101,9 @@ extension FileSystemMaster {
         let kindChanged = (existing.kind == .directory) != status.isDirectory
         if kindChanged {
           entries += deletionEntries(forSubtreeOf: existing.id, in: state)
-        } else if !status.isDirectory, existing.length != status.length || existing.lastModificationTimeMs != status.lastModified {
+        } else if !status.isDirectory,
+          !ContentFingerprint.matches(recordedFingerprint: existing.ufsFingerprint, recordedLength: existing.length, status: status)
+        {
           // The content changed under us: new block ids so no stale cached block is ever served.
           var updated = existing
           updated.length = status.length

@@ -34,8 +34,10 @@ enum StatCommand {
         context.output.line("This file does not contain any blocks.")
       } else {
         context.output.line("Containing the following blocks: ")
-        for block in status.blockIDs {
-          context.output.line("BlockInfo{id=\(block), length=\(status.blockSizeBytes)}")
+        for (index, block) in status.blockIDs.enumerated() {
+          // The last block holds only what is left of the file.
+          let length = min(status.blockSizeBytes, status.length - Int64(index) * status.blockSizeBytes)
+          context.output.line("BlockInfo{id=\(block), length=\(length)}")
         }
       }
     }
