@@ -40,11 +40,19 @@ public struct GRPCFileSystem: FileSystem {
       $0.sync = sync(syncIntervalMs)
     }
     // Retrying after pages were delivered would repeat them; only a call that delivered nothing is retried.
+    let progress = ListingProgress()
     try await connection.call("list \(path)", timeout: MasterConnection.longCallTimeout) { client, metadata, options in
-      try await FS.Client(wrapping: client).listStatus(request, metadata: metadata, options: options) { response in
-        for try await page in response.messages {
-          try await onPage(page.infos.map(FileInfo.init))
+      do {
+        try await FS.Client(wrapping: client).listStatus(request, metadata: metadata, options: options) { response in
+          for try await page in response.messages {
+            progress.markDelivered()
+            try await onPage(page.infos.map(FileInfo.init))
+          }
         }
+      } catch {
+        guard progress.delivered else { throw error }
+        let cause = RPCErrorMapping.goosefsError(from: error)
+        throw GooseFSError(.ioError, "Listing \(path) was interrupted after part of it was received: \(cause.message)")
       }
     }
   }

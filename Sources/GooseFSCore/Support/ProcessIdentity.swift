@@ -26,7 +26,9 @@ public enum ProcessIdentity {
   /// The user's groups, primary first (its name is the group new files get).
   static func groups(of user: String, uid: uid_t) -> [String] {
     guard let entry = getpwnam(user) else {
-      return [groupName(getegid()) ?? user]
+      // A login name this host does not know has no groups here; borrowing the process's groups
+      // would hand it the permissions of whoever runs the client.
+      return []
     }
     let primary = entry.pointee.pw_gid
     var count: Int32 = 64

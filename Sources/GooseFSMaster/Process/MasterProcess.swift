@@ -74,8 +74,8 @@ public struct MasterProcess: Sendable {
         await withTaskCancellationHandler {
           await AsyncStream<Void> { _ in }.first { _ in true }
         } onCancel: {
+          // In-flight calls finish and are journaled; the journal closes after serve() returns.
           server.beginGracefulShutdown()
-          namespace.close()
         }
         await web.close()
       }

@@ -30,7 +30,7 @@ struct MasterSettings: Sendable {
     rpcPort = try configuration.int(PropertyKeys.masterRpcPort)
     webPort = try configuration.int(PropertyKeys.masterWebPort)
     journalType = configuration.string(PropertyKeys.masterJournalType).uppercased()
-    journalFolder = configuration.string(PropertyKeys.masterJournalFolder)
+    journalFolder = try Self.localJournalFolder(configuration.string(PropertyKeys.masterJournalFolder))
     checkpointPeriodEntries = try configuration.int(PropertyKeys.masterJournalCheckpointPeriodEntries)
     journalSegmentBytes = Int(try configuration.bytes(PropertyKeys.masterJournalLogSizeBytesMax))
     rootUFS = configuration.string(PropertyKeys.masterMountTableRootUfs)
@@ -52,10 +52,11 @@ struct MasterSettings: Sendable {
       defaultSyncIntervalMs: try configuration.milliseconds(PropertyKeys.userFileMetadataSyncInterval),
       umask: umask, listPageSize: 1000)
 
-    guard ["UFS", "EMBEDDED", "NOOP"].contains(journalType) else {
+    guard ["UFS", "EMBEDDED"].contains(journalType) else {
       throw GooseFSError(
         .invalidArgument,
-        "Invalid value \"\(journalType)\" for goosefs.master.journal.type: expected UFS or EMBEDDED")
+        "Invalid value \"\(journalType)\" for goosefs.master.journal.type: expected UFS or EMBEDDED "
+          + "(a master without a journal would lose the namespace on restart)")
     }
     let peers = configuration.list(PropertyKeys.masterEmbeddedJournalAddresses)
     if journalType == "EMBEDDED", peers.count > 1 {
@@ -67,5 +68,14 @@ struct MasterSettings: Sendable {
     guard !rootUFS.isEmpty else {
       throw GooseFSError(.invalidArgument, "goosefs.master.mount.table.root.ufs is not set: the master needs a root under store.")
     }
+  }
+
+  /// The journal lives in a local (or locally mounted) folder: a plain path or a file:// URI.
+  static func localJournalFolder(_ text: String) throws -> String {
+    if text.hasPrefix("file://") { return String(text.dropFirst("file://".count)) }
+    if text.hasPrefix("/") { return text }
+    throw GooseFSError(
+      .invalidArgument,
+      "Invalid value \"\(text)\" for goosefs.master.journal.folder: expected a local folder (/path or file:///path)")
   }
 }
