@@ -48,11 +48,17 @@ let package = Package(
       dependencies: ["GooseFSCore", .product(name: "Logging", package: "swift-log")],
       swiftSettings: swiftSettings
     ),
-    // Under file systems: the protocol and the local-folder adapter.
+    // libcurl and OpenSSL's libcrypto behind one module map (shim for curl's variadic calls).
+    .systemLibrary(
+      name: "CGooseFSHTTP",
+      pkgConfig: "libcurl",
+      providers: [.apt(["libcurl4-openssl-dev", "libssl-dev"])]
+    ),
+    // Under file systems: the protocol, the local-folder adapter and the COS/S3 object-store adapter.
     .target(
       name: "GooseFSUFS",
       dependencies: [
-        "GooseFSCore",
+        "GooseFSCore", "CGooseFSHTTP",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),

@@ -2,7 +2,7 @@
 # Sourced, not run.
 
 # Debian packages the build and the tests need. Later issues add FUSE, io_uring and libcurl here.
-GOOSEFS_APT_PACKAGES=(procps)
+GOOSEFS_APT_PACKAGES=(procps libcurl4-openssl-dev libssl-dev)
 
 goosefs_setup_toolchain() {
   if ! command -v swift >/dev/null 2>&1; then
