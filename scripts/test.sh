@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib/setup.sh
 goosefs_setup_toolchain
 goosefs_install_packages
+goosefs_install_python_tools
 
 echo "== build (debug, with tests)"
 swift build --build-tests 2>&1 | tail -n 20
