@@ -25,28 +25,50 @@ extension FileSystemMaster {
     return listed
   }
 
-  /// Syncs `path` and, when it is a directory, its whole subtree. Returns the number of inodes visited.
+  /// Syncs `path` and, when it is a directory, its whole subtree. Directories of one level are
+  /// listed concurrently, at most `goosefs.master.metadata.sync.concurrency.level` at a time:
+  /// object stores answer each listing slowly but serve many in parallel.
+  /// Returns the number of inodes visited.
   func syncTree(_ path: String, intervalMs: Int64) async throws -> Int64 {
     try await syncPath(path, intervalMs: intervalMs, includeTarget: true)
-    var visited: Int64 = 0
-    var queue = [path]
-    while let current = queue.popLast() {
-      visited += 1
-      try await syncDirectory(current, intervalMs: intervalMs)
-      let childDirectories = namespace.read { state -> [String] in
-        guard let inode = state.inode(at: current), inode.kind == .directory else { return [] }
-        return state.childRecords(of: inode.id).compactMap { child in
-          child.kind == .directory ? NamespacePath.join(current, child.name) : nil
+    var visited: Int64 = 1
+    var level = [path]
+    while !level.isEmpty {
+      try await forEachConcurrently(level, limit: settings.syncConcurrency) { directory in
+        try await self.syncDirectory(directory, intervalMs: intervalMs)
+      }
+      let (children, count) = namespace.read { state -> ([String], Int) in
+        var directories: [String] = []
+        var count = 0
+        for directory in level {
+          guard let inode = state.inode(at: directory), inode.kind == .directory else { continue }
+          for child in state.childRecords(of: inode.id) {
+            count += 1
+            if child.kind == .directory { directories.append(NamespacePath.join(directory, child.name)) }
+          }
         }
+        return (directories, count)
       }
-      let fileCount = namespace.read { state -> Int in
-        guard let inode = state.inode(at: current) else { return 0 }
-        return state.childRecords(of: inode.id).count
-      }
-      visited += Int64(fileCount - childDirectories.count)
-      queue.append(contentsOf: childDirectories.reversed())
+      visited += Int64(count)
+      level = children
     }
     return visited
+  }
+
+  /// Runs `body` for every item with at most `limit` running at once; the first error wins.
+  private func forEachConcurrently(
+    _ items: [String], limit: Int, _ body: @escaping @Sendable (String) async throws -> Void
+  ) async throws {
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      var iterator = items.makeIterator()
+      for _ in 0..<max(1, limit) {
+        guard let item = iterator.next() else { break }
+        group.addTask { try await body(item) }
+      }
+      while try await group.next() != nil {
+        if let item = iterator.next() { group.addTask { try await body(item) } }
+      }
+    }
   }
 
   /// Lists one directory from its under store if the interval asks for it and reconciles its

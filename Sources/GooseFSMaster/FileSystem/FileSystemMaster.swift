@@ -12,6 +12,8 @@ struct NamespaceSettings: Sendable {
   var defaultSyncIntervalMs: Int64
   var umask: UInt32
   var listPageSize: Int
+  /// goosefs.master.metadata.sync.concurrency.level: directories listed at once by a recursive sync.
+  var syncConcurrency: Int = 6
 }
 
 /// The namespace master: resolves paths through the mount table, keeps inodes in step with the

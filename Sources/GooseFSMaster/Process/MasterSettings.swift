@@ -50,7 +50,8 @@ struct MasterSettings: Sendable {
     namespace = NamespaceSettings(
       defaultBlockSizeBytes: try configuration.bytes(PropertyKeys.userBlockSizeBytesDefault),
       defaultSyncIntervalMs: try configuration.milliseconds(PropertyKeys.userFileMetadataSyncInterval),
-      umask: umask, listPageSize: 1000)
+      umask: umask, listPageSize: 1000,
+      syncConcurrency: max(1, try configuration.int(PropertyKeys.masterMetadataSyncConcurrencyLevel)))
 
     guard ["UFS", "EMBEDDED"].contains(journalType) else {
       throw GooseFSError(
