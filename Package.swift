@@ -104,7 +104,9 @@ let package = Package(
     ),
     .testTarget(name: "GooseFSCoreTests", dependencies: ["GooseFSCore"], swiftSettings: swiftSettings),
     .testTarget(name: "GooseFSJournalTests", dependencies: ["GooseFSJournal"], swiftSettings: swiftSettings),
-    .testTarget(name: "GooseFSUFSTests", dependencies: ["GooseFSUFS"], swiftSettings: swiftSettings),
+    // Real test peers shared by the test targets (moto_server, the fault-injecting proxy).
+    .target(name: "GooseFSTestSupport", path: "Tests/GooseFSTestSupport", swiftSettings: swiftSettings),
+    .testTarget(name: "GooseFSUFSTests", dependencies: ["GooseFSUFS", "GooseFSTestSupport"], swiftSettings: swiftSettings),
     .testTarget(
       name: "GooseFSMasterTests",
       dependencies: ["GooseFSMaster", "GooseFSJournal", "GooseFSUFS", "GooseFSRPC"],
@@ -114,7 +116,7 @@ let package = Package(
     // Starts the real executables as processes; depending on them makes `swift test` build them.
     .testTarget(
       name: "GooseFSIntegrationTests",
-      dependencies: ["GooseFSCore", "GooseFSClient", "goosefs-master", "goosefs"],
+      dependencies: ["GooseFSCore", "GooseFSClient", "GooseFSTestSupport", "goosefs-master", "goosefs"],
       swiftSettings: swiftSettings
     ),
   ]

@@ -177,5 +177,26 @@ final class LocalCluster: @unchecked Sendable {
     case noFreePort
     case masterExited(Int32, String)
     case notServing(String)
+    case toolFailed(String, String)
+  }
+
+  /// Runs another tool (the AWS CLI, python3) and returns its stdout; a failure throws with stderr.
+  static func runTool(_ tool: String, _ arguments: [String], environment extra: [String: String] = [:]) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = [tool] + arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
+    let stdout = Pipe()
+    let stderr = Pipe()
+    process.standardOutput = stdout
+    process.standardError = stderr
+    try process.run()
+    let out = stdout.fileHandleForReading.readDataToEndOfFile()
+    let err = stderr.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+      throw ClusterError.toolFailed(tool, String(decoding: err, as: UTF8.self))
+    }
+    return String(decoding: out, as: UTF8.self)
   }
 }

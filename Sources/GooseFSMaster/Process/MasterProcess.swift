@@ -39,7 +39,8 @@ public struct MasterProcess: Sendable {
       state: state, journal: journal, checkpointPeriodEntries: settings.checkpointPeriodEntries, logger: logger)
     defer { namespace.close() }
     let master = FileSystemMaster(
-      namespace: namespace, ufsManager: UFSManager(registry: .standard),
+      namespace: namespace,
+      ufsManager: UFSManager(registry: .standard, baseOptions: configuration.properties(withPrefix: "goosefs.underfs.")),
       permissions: PermissionChecker(
         enabled: settings.permissionsEnabled, superuser: superuser.user, supergroup: settings.supergroup),
       settings: settings.namespace, logger: logger)

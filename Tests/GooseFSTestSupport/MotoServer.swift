@@ -6,14 +6,14 @@ import Foundation
 
 /// A real S3 endpoint for tests: `moto_server` (PyPI `moto[server]`) started on a free loopback
 /// port, stopped when the value is released. scripts/test.sh installs moto.
-final class MotoServer: @unchecked Sendable {
-  let port: Int
+public final class MotoServer: @unchecked Sendable {
+  public let port: Int
   private let process: Process
   private let logFile: URL
 
-  var endpoint: String { "http://127.0.0.1:\(port)" }
+  public var endpoint: String { "http://127.0.0.1:\(port)" }
 
-  init() throws {
+  public init() throws {
     let executable = try Self.findExecutable()
     port = try Self.freePort()
     logFile = FileManager.default.temporaryDirectory.appendingPathComponent("moto-\(port).log")
@@ -39,7 +39,7 @@ final class MotoServer: @unchecked Sendable {
   /// Runs a short boto3 script against this server (seeding buckets quickly, or reading back what
   /// the adapter wrote). `script` sees `s3`, a boto3 client for the server.
   @discardableResult
-  func boto3(_ script: String) throws -> String {
+  public func boto3(_ script: String) throws -> String {
     let prelude = """
       import boto3, sys
       from botocore.config import Config
@@ -51,7 +51,7 @@ final class MotoServer: @unchecked Sendable {
     return try Self.python(prelude + script)
   }
 
-  static func python(_ script: String) throws -> String {
+  public static func python(_ script: String) throws -> String {
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("script-\(UUID().uuidString).py")
     try Data(script.utf8).write(to: file)
     defer { try? FileManager.default.removeItem(at: file) }
@@ -84,7 +84,7 @@ final class MotoServer: @unchecked Sendable {
     throw MotoError.notAnswering
   }
 
-  static func canConnect(port: Int) -> Bool {
+  public static func canConnect(port: Int) -> Bool {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
     var address = sockaddr_in()
@@ -96,7 +96,7 @@ final class MotoServer: @unchecked Sendable {
     }
   }
 
-  static func freePort() throws -> Int {
+  public static func freePort() throws -> Int {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     defer { close(fd) }
     var address = sockaddr_in()
@@ -119,14 +119,14 @@ final class MotoServer: @unchecked Sendable {
     throw MotoError.notInstalled
   }
 
-  enum MotoError: Error, CustomStringConvertible {
+  public enum MotoError: Error, CustomStringConvertible {
     case notInstalled
     case noFreePort
     case notAnswering
     case exited(String)
     case scriptFailed(String)
 
-    var description: String {
+    public var description: String {
       switch self {
       case .notInstalled: "moto_server is not installed (scripts/test.sh installs it: pip install 'moto[server]')"
       case .noFreePort: "no free loopback port"
