@@ -133,6 +133,9 @@ class OriginResponder:
     def __init__(self, size):
         self.size = size
 
+    def discard(self):
+        pass
+
     def respond(self, method, path, headers, body):
         if path.split("?")[0] == "/echo":
             document = {
@@ -180,7 +183,21 @@ class UpstreamResponder:
         self.port = parsed.port or 80
         self.local = threading.local()
 
+    def discard(self):
+        connection = getattr(self.local, "connection", None)
+        if connection is not None:
+            connection.close()
+        self.local.connection = None
+
     def respond(self, method, path, headers, body):
+        try:
+            return self.forward(method, path, headers, body)
+        except (OSError, http.client.HTTPException) as error:
+            self.discard()
+            data = ("upstream failed: %s" % error).encode()
+            return Response(502, [("Content-Type", "text/plain")], iter([data]), len(data))
+
+    def forward(self, method, path, headers, body):
         connection = getattr(self.local, "connection", None)
         if connection is None:
             connection = http.client.HTTPConnection(self.host, self.port, timeout=60)
@@ -270,8 +287,13 @@ class FaultHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(response.length))
         self.end_headers()
         if fault is None:
-            for chunk in response.chunks:
-                self.wfile.write(chunk)
+            try:
+                for chunk in response.chunks:
+                    self.wfile.write(chunk)
+            except (OSError, http.client.HTTPException):
+                # The upstream broke off mid-body: pass the break on rather than hang the client.
+                self.server.responder.discard()
+                self.reset()
             return
         limit = int(fault.get("bytes", response.length // 2 if fault["fault"] != "stall" else 0))
         sent = 0
@@ -315,6 +337,11 @@ class Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 128
+
+    def handle_error(self, request, client_address):
+        # Clients that give up (timeouts, cancelled streams) are expected; anything else is shown.
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
 
 
 def main():

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 
 /// One HTTP request to an object store, kept unencoded: signers canonicalise it their own way and
