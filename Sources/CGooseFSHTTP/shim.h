@@ -35,6 +35,10 @@ static inline CURLcode goosefs_curl_setopt_data_callback(CURL *handle, CURLoptio
   return curl_easy_setopt(handle, option, callback);
 }
 
+static inline CURLcode goosefs_curl_setopt_seek_callback(CURL *handle, CURLoption option, curl_seek_callback callback) {
+  return curl_easy_setopt(handle, option, callback);
+}
+
 static inline CURLcode goosefs_curl_getinfo_long(CURL *handle, CURLINFO info, long *value) {
   return curl_easy_getinfo(handle, info, value);
 }

@@ -29,8 +29,10 @@ public final class MotoServer: @unchecked Sendable {
   }
 
   deinit {
+    // SIGKILL: test runners may start children with SIGTERM blocked, and a test peer needs no
+    // graceful shutdown.
     if process.isRunning {
-      process.terminate()
+      kill(process.processIdentifier, SIGKILL)
       process.waitUntilExit()
     }
     try? FileManager.default.removeItem(at: logFile)

@@ -22,7 +22,8 @@ restricted to paths starting with "path_prefix". The first matching rule wins. F
                   until the client goes away (at most 120 s)
 
 GET /__stats answers {"connections": C, "requests": R} (TCP connections accepted, requests
-counted for the plan). The server prints "READY <port>" once listening and serves until killed.
+counted for the plan). The server prints "READY <port>" once listening and serves until killed
+(or, with --exit-on-stdin-eof, until its standard input closes).
 Safety: it listens on 127.0.0.1 only and only ever connects to the one loopback upstream given.
 """
 
@@ -30,7 +31,9 @@ import argparse
 import hashlib
 import http.client
 import json
+import os
 import random
+import signal
 import socket
 import socketserver
 import struct
@@ -351,7 +354,19 @@ def main():
     source.add_argument("--upstream", help="http://127.0.0.1:PORT to forward to")
     source.add_argument("--serve-bytes", type=int, help="act as the origin of an object of N bytes")
     parser.add_argument("--plan", default="", help="JSON fault plan (see above)")
+    parser.add_argument("--exit-on-stdin-eof", action="store_true",
+                        help="exit when standard input closes (the test process that started us is gone)")
     arguments = parser.parse_args()
+
+    # A parent may start us with SIGTERM blocked (Swift's test runner does, and children inherit
+    # the mask): without this, terminating the server would silently do nothing.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT})
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if arguments.exit_on_stdin_eof:
+        def watch_parent():
+            sys.stdin.buffer.read()
+            os._exit(0)
+        threading.Thread(target=watch_parent, daemon=True).start()
 
     server = Server(("127.0.0.1", arguments.listen_port), FaultHandler)
     server.plan = Plan(arguments.plan)
