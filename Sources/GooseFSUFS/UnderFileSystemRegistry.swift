@@ -14,20 +14,16 @@ public struct UnderFileSystemRegistry: Sendable {
   /// An empty registry.
   public init() {}
 
-  /// Local folders (bare paths and `file://`), plus placeholders for the object stores so that
-  /// mounting one gives a clear "not supported yet" instead of "unknown scheme".
+  /// Local folders (bare paths and `file://`), S3 (`s3://`, `s3a://`) and Tencent COS
+  /// (`cosn://`, `cos://`) buckets.
   public static var standard: UnderFileSystemRegistry {
     var registry = UnderFileSystemRegistry()
     let local: Factory = { uri, _ in try LocalUnderFileSystem(uri: uri) }
     registry.register(scheme: "", factory: local)
     registry.register(scheme: "file", factory: local)
+    let objectStore: Factory = { uri, options in try ObjectStoreUnderFileSystem(uri: uri, options: options) }
     for scheme in ["s3", "s3a", "cosn", "cos"] {
-      registry.register(scheme: scheme) { uri, _ in
-        throw GooseFSError(
-          .unimplemented,
-          "Under file system \"\(uri.scheme)\" (for \"\(uri)\") is not supported yet; "
-            + "this build can only mount local paths and file:// locations.")
-      }
+      registry.register(scheme: scheme, factory: objectStore)
     }
     return registry
   }

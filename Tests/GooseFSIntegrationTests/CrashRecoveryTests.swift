@@ -20,7 +20,8 @@ import Testing
     let configuration = Configuration(properties: [
       "goosefs.master.hostname": "127.0.0.1",
       "goosefs.master.rpc.port": String(cluster.rpcPort),
-      "goosefs.user.rpc.retry.max.duration": "1s",
+      // Long enough for a busy CI machine; after the kill, writers stop issuing new calls.
+      "goosefs.user.rpc.retry.max.duration": "10s",
       "goosefs.user.file.writetype.default": "MUST_CACHE",
     ])
     let acknowledged = AcknowledgedPaths()
@@ -32,7 +33,7 @@ import Testing
       await withTaskGroup(of: Void.self) { group in
         for writer in 0..<4 {
           group.addTask {
-            for index in 0..<250 {
+            for index in 0..<250 where !acknowledged.killed {
               let path = "/stream/w\(writer)/d\(index)"
               do {
                 _ = try await fs.createDirectory(path, recursive: true, allowExists: false, mode: nil)
@@ -40,7 +41,10 @@ import Testing
                 return  // the master is gone
               }
               let count = acknowledged.append(path)
-              if count == killAfter { kill(masterPID, SIGKILL) }
+              if count == killAfter {
+                acknowledged.markKilled()
+                kill(masterPID, SIGKILL)
+              }
             }
           }
         }
@@ -76,4 +80,10 @@ final class AcknowledgedPaths: Sendable {
   }
 
   var paths: [String] { storage.withLock { $0 } }
+
+  private let killedFlag = Atomic<Bool>(false)
+
+  func markKilled() { killedFlag.store(true, ordering: .relaxed) }
+
+  var killed: Bool { killedFlag.load(ordering: .relaxed) }
 }

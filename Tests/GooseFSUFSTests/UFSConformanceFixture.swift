@@ -8,8 +8,8 @@ import GooseFSUFS
 import NIOCore
 
 /// One under file system to run the conformance suite against. An adapter joins the suite by
-/// adding a fixture to `UFSConformanceFixture.all` (an object store one would be gated on
-/// credentials in the environment).
+/// adding a fixture to `UFSConformanceFixture.all` (the object-store one runs against a local
+/// moto_server, see `ObjectStore/S3ConformanceFixture.swift`).
 struct UFSConformanceFixture: Sendable, CustomStringConvertible {
   /// Something the store may lack; tests of it are skipped for fixtures without it.
   enum Capability: Sendable {
@@ -48,7 +48,7 @@ struct UFSConformanceFixture: Sendable, CustomStringConvertible {
     await cleanup()
   }
 
-  static let all: [UFSConformanceFixture] = [.local]
+  static let all: [UFSConformanceFixture] = [.local, .s3]
 
   static let local = UFSConformanceFixture(
     name: "local",

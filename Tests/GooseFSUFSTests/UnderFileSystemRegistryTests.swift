@@ -11,13 +11,27 @@ struct UnderFileSystemRegistryTests {
     #expect(ufs.uri.path == "/tmp")
   }
 
-  @Test(arguments: ["s3://bucket/a", "s3a://bucket/", "cosn://bucket-1250000000/prefix/", "cos://b/x"])
-  func objectStoresAreNotSupportedYet(_ location: String) {
+  @Test(arguments: [
+    ("s3://bucket/a", "s3"), ("s3a://bucket/", "s3"), ("cosn://bucket-1250000000/prefix/", "cosn"), ("cos://b-1250000000/x", "cos"),
+  ])
+  func objectStoresGetTheObjectStoreAdapter(_ location: String, _ typeName: String) throws {
+    let options = [
+      "s3a.accessKeyId": "id", "s3a.secretKey": "hunter2", "fs.cosn.userinfo.secretId": "id",
+      "fs.cosn.userinfo.secretKey": "hunter2", "fs.cosn.bucket.region": "ap-guangzhou",
+      "fs.cos.access.key": "id", "fs.cos.secret.key": "hunter2", "fs.cos.region": "ap-guangzhou",
+    ]
+    let ufs = try UnderFileSystemRegistry.standard.create(uri: location, options: options)
+    #expect(ufs.typeName == typeName)
+    #expect(ufs is ObjectStoreUnderFileSystem)
+  }
+
+  @Test(arguments: ["s3://bucket/a", "cosn://bucket-1250000000/prefix/"])
+  func objectStoresWithoutCredentialsFailWithoutEchoingSecrets(_ location: String) {
     let error = #expect(throws: GooseFSError.self) {
-      try UnderFileSystemRegistry.standard.create(uri: location, options: ["fs.cos.secretKey": "hunter2"])
+      try UnderFileSystemRegistry.standard.create(uri: location, options: ["fs.cos.secretKey": "hunter2", "fs.cosn.bucket.region": "r"])
     }
-    #expect(error?.code == .unimplemented)
-    #expect(error?.message.contains("not supported yet") == true)
+    #expect(error?.code == .invalidArgument)
+    #expect(error?.message.contains("No credentials") == true)
     #expect(error?.message.contains("hunter2") == false)
   }
 
