@@ -216,6 +216,10 @@ class UpstreamResponder:
         upstream = connection.getresponse()
         response_headers = [(k, v) for k, v in upstream.getheaders() if k.lower() not in HOP_BY_HOP]
         length = upstream.length if upstream.length is not None else 0
+        if method == "HEAD":
+            # http.client reports no body for HEAD; the object's size is in the header and a
+            # HEAD answer must carry it unchanged.
+            length = int(upstream.getheader("Content-Length") or 0)
         response_headers = [(k, v) for k, v in response_headers if k.lower() != "content-length"]
 
         def chunks():

@@ -30,7 +30,9 @@ public struct ObjectStoreUnderFileSystem: UnderFileSystem {
     logger: Logger = Logger(label: "goosefs.ufs.objectstore")
   ) throws {
     let location = try ObjectStoreLocation.resolve(uri: uri, options: options, environment: environment)
-    self.init(location: location, transport: try ObjectStoreConnections.transport(for: location.tuning, logger: logger), logger: logger)
+    self.init(
+      location: location, transport: try ObjectStoreConnections.transport(for: location.tuning, logger: logger),
+      retry: try Self.retryPolicy(options), logger: logger)
   }
 
   /// Uses the given transport and retry policy (tests record or fake requests, and shorten
@@ -44,6 +46,28 @@ public struct ObjectStoreUnderFileSystem: UnderFileSystem {
     self.client = ObjectStoreClient(
       location: location, transport: transport, signer: ObjectStoreConnections.signer(for: location),
       retry: retry, logger: logger)
+  }
+
+  /// The retry budget of every request: `goosefs.underfs.object.retry.max.attempts` (10) and
+  /// `goosefs.underfs.object.retry.max.duration` (2min).
+  static func retryPolicy(_ options: [String: String]) throws -> HTTPRetryPolicy {
+    var policy = HTTPRetryPolicy()
+    if let text = options[ObjectStoreOptionKeys.retryMaxAttempts] {
+      guard let attempts = Int(text), attempts >= 1 else {
+        throw GooseFSError(
+          .invalidArgument, "Invalid value \"\(text)\" for \(ObjectStoreOptionKeys.retryMaxAttempts): expected a positive integer")
+      }
+      policy.maxAttempts = attempts
+    }
+    if let text = options[ObjectStoreOptionKeys.retryMaxDuration] {
+      let milliseconds = try TimeDuration.parseMilliseconds(text)
+      guard milliseconds > 0 else {
+        throw GooseFSError(
+          .invalidArgument, "Invalid value \"\(text)\" for \(ObjectStoreOptionKeys.retryMaxDuration): expected a duration such as 30s")
+      }
+      policy.maxDuration = .milliseconds(milliseconds)
+    }
+    return policy
   }
 
   // MARK: - Metadata

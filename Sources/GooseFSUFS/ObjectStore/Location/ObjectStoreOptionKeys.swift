@@ -45,5 +45,7 @@ public enum ObjectStoreOptionKeys {
   public static let readPartSize = "goosefs.underfs.object.read.part.size"
   public static let uploadParallelism = "goosefs.underfs.object.upload.parallelism"
   public static let owner = "goosefs.underfs.object.owner"
+  public static let retryMaxAttempts = "goosefs.underfs.object.retry.max.attempts"
+  public static let retryMaxDuration = "goosefs.underfs.object.retry.max.duration"
   public static let group = "goosefs.underfs.object.group"
 }
