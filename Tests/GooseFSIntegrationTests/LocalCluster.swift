@@ -1,4 +1,5 @@
 import Foundation
+import GooseFSTestSupport
 
 #if canImport(Glibc)
   import Glibc
@@ -24,8 +25,8 @@ final class LocalCluster: @unchecked Sendable {
     for folder in [ufs, logs] {
       try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     }
-    rpcPort = try Self.freePort()
-    webPort = try Self.freePort()
+    rpcPort = try LoopbackPort.free()
+    webPort = try LoopbackPort.free()
     self.extraProperties = extraProperties
   }
 
@@ -130,19 +131,10 @@ final class LocalCluster: @unchecked Sendable {
   /// Runs `goosefs <arguments>` and collects its output.
   @discardableResult
   func run(_ arguments: [String], extraEnvironment: [String: String] = [:]) throws -> Result {
-    let process = Process()
-    process.executableURL = Self.binaries.appendingPathComponent("goosefs")
-    process.arguments = arguments
-    process.environment = environment.merging(extraEnvironment) { _, new in new }
-    let stdout = Pipe()
-    let stderr = Pipe()
-    process.standardOutput = stdout
-    process.standardError = stderr
-    try process.run()
-    let out = stdout.fileHandleForReading.readDataToEndOfFile()
-    let err = stderr.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Result(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+    let output = try ChildProcess.run(
+      Self.binaries.appendingPathComponent("goosefs"), arguments,
+      environment: environment.merging(extraEnvironment) { _, new in new })
+    return Result(status: output.status, stdout: output.stdout, stderr: output.stderr)
   }
 
   func writeUFS(_ relativePath: String, _ contents: String) throws {
@@ -155,26 +147,7 @@ final class LocalCluster: @unchecked Sendable {
     FileManager.default.fileExists(atPath: ufs.appendingPathComponent(relativePath).path)
   }
 
-  /// A port nothing listens on right now (the kernel picks it).
-  static func freePort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-        bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
-      }
-    }
-    guard bound else { throw ClusterError.noFreePort }
-    return Int(UInt16(bigEndian: address.sin_port))
-  }
-
   enum ClusterError: Error {
-    case noFreePort
     case masterExited(Int32, String)
     case notServing(String)
     case toolFailed(String, String)
@@ -182,21 +155,9 @@ final class LocalCluster: @unchecked Sendable {
 
   /// Runs another tool (the AWS CLI, python3) and returns its stdout; a failure throws with stderr.
   static func runTool(_ tool: String, _ arguments: [String], environment extra: [String: String] = [:]) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = [tool] + arguments
-    process.environment = ProcessInfo.processInfo.environment.merging(extra) { _, new in new }
-    let stdout = Pipe()
-    let stderr = Pipe()
-    process.standardOutput = stdout
-    process.standardError = stderr
-    try process.run()
-    let out = stdout.fileHandleForReading.readDataToEndOfFile()
-    let err = stderr.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-      throw ClusterError.toolFailed(tool, String(decoding: err, as: UTF8.self))
-    }
-    return String(decoding: out, as: UTF8.self)
+    let output = try ChildProcess.runTool(
+      tool, arguments, environment: ProcessInfo.processInfo.environment.merging(extra) { _, new in new })
+    guard output.status == 0 else { throw ClusterError.toolFailed(tool, output.stderr) }
+    return output.stdout
   }
 }

@@ -57,21 +57,9 @@ public final class MotoServer: @unchecked Sendable {
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("script-\(UUID().uuidString).py")
     try Data(script.utf8).write(to: file)
     defer { try? FileManager.default.removeItem(at: file) }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", file.path]
-    let output = Pipe()
-    let errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-      throw MotoError.scriptFailed(String(decoding: errorData, as: UTF8.self))
-    }
-    return String(decoding: data, as: UTF8.self)
+    let output = try ChildProcess.runTool("python3", [file.path])
+    guard output.status == 0 else { throw MotoError.scriptFailed(output.stderr) }
+    return output.stdout
   }
 
   /// Polls the port until moto answers HTTP; bounded, and fails early if the process died.
@@ -99,17 +87,7 @@ public final class MotoServer: @unchecked Sendable {
   }
 
   public static func freePort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-    }
-    guard bound else { throw MotoError.noFreePort }
-    return Int(UInt16(bigEndian: address.sin_port))
+    try LoopbackPort.free()
   }
 
   private static func findExecutable() throws -> String {
@@ -123,7 +101,6 @@ public final class MotoServer: @unchecked Sendable {
 
   public enum MotoError: Error, CustomStringConvertible {
     case notInstalled
-    case noFreePort
     case notAnswering
     case exited(String)
     case scriptFailed(String)
@@ -131,7 +108,6 @@ public final class MotoServer: @unchecked Sendable {
     public var description: String {
       switch self {
       case .notInstalled: "moto_server is not installed (scripts/test.sh installs it: pip install 'moto[server]')"
-      case .noFreePort: "no free loopback port"
       case .notAnswering: "moto_server did not answer within 30 s"
       case .exited(let log): "moto_server exited: \(log)"
       case .scriptFailed(let errors): "python script failed: \(errors)"
