@@ -81,6 +81,38 @@ extension PropertyKeys {
   public static let fsCosnCredentialsProvider = PropertyKey(
     "fs.cosn.credentials.provider", default: nil, .string, "CosN credential provider class list (simple names matter).")
 
+  // Read, upload and retry behaviour of the object-store adapter (docs/object-stores.md). Unset
+  // means the adapter's own default, given in each description.
+  public static let underfsObjectReadStrategy = PropertyKey(
+    "goosefs.underfs.object.read.strategy", default: nil, .enumeration(["streaming", "parallel", "ranged"]),
+    "How sequential object reads are fetched: one streaming GET (default), parallel ranged GETs, or one GET per read.")
+  public static let underfsObjectReadParallelism = PropertyKey(
+    "goosefs.underfs.object.read.parallelism", default: nil, .integer, "Ranged GETs running ahead with the parallel strategy (default 8).")
+  public static let underfsObjectReadPartSize = PropertyKey(
+    "goosefs.underfs.object.read.part.size", default: nil, .byteSize,
+    "Bytes buffered by a streaming GET, or fetched per ranged GET (default 8MB).")
+  public static let underfsObjectUploadParallelism = PropertyKey(
+    "goosefs.underfs.object.upload.parallelism", default: nil, .integer, "Multipart parts uploaded at once per writer (default 4).")
+  public static let underfsObjectOwner = PropertyKey(
+    "goosefs.underfs.object.owner", default: nil, .string, "Owner reported for objects (default: the master's user).")
+  public static let underfsObjectGroup = PropertyKey(
+    "goosefs.underfs.object.group", default: nil, .string, "Group reported for objects (default: the owner's group).")
+  public static let underfsObjectRetryMaxAttempts = PropertyKey(
+    "goosefs.underfs.object.retry.max.attempts", default: nil, .integer,
+    "Attempts per object-store request on 5xx, 429, resets and timeouts (default 10).")
+  public static let underfsObjectRetryMaxDuration = PropertyKey(
+    "goosefs.underfs.object.retry.max.duration", default: nil, .duration,
+    "Total time an object-store request may spend retrying (default 2min).")
+  public static let underfsS3SecureHttpEnabled = PropertyKey(
+    "goosefs.underfs.s3.secure.http.enabled", default: nil, .boolean, "Use https for a host-only S3 endpoint (default true).")
+  public static let fsCosnUseHttps = PropertyKey(
+    "fs.cosn.useHttps", default: nil, .boolean, "Use https for COS endpoints (default true).")
+  public static let fsCosnUploadPartSize = PropertyKey(
+    "fs.cosn.upload.part.size", default: nil, .byteSize, "COS multipart part size (default 8MB).")
+  public static let fsCosnSigner = PropertyKey(
+    "fs.cosn.signer", default: nil, .enumeration(["cos", "s3v4"]),
+    "Request signing for cosn:// (default cos; s3v4 when the endpoint suffix is a full URL, e.g. an S3-compatible test server).")
+
   static let underFileSystemKeys: [PropertyKey] = [
     underfsHdfsConfiguration, underfsListingLength, underfsObjectStoreBreadcrumbsEnabled,
     underfsObjectStoreSkipParentDirectoryCreation, underfsCleanupEnabled, underfsS3Endpoint,
@@ -91,6 +123,9 @@ extension PropertyKeys {
     underfsEventualConsistencyRetryMaxSleep, s3aAccessKeyId, s3aSecretKey, awsAccessKeyId, awsSecretKey,
     fsCosAccessKey, fsCosSecretKey, fsCosRegion, fsCosAppId, fsCosConnectionMax, fsCosConnectionTimeout,
     fsCosSocketTimeout, fsCosnUserinfoSecretId, fsCosnUserinfoSecretKey, fsCosnBucketRegion,
-    fsCosnBucketEndpointSuffix, fsCosnCredentialsProvider,
+    fsCosnBucketEndpointSuffix, fsCosnCredentialsProvider, underfsObjectReadStrategy, underfsObjectReadParallelism,
+    underfsObjectReadPartSize, underfsObjectUploadParallelism, underfsObjectOwner, underfsObjectGroup,
+    underfsObjectRetryMaxAttempts, underfsObjectRetryMaxDuration, underfsS3SecureHttpEnabled, fsCosnUseHttps,
+    fsCosnUploadPartSize, fsCosnSigner,
   ]
 }
