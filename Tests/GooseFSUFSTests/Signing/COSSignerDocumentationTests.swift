@@ -7,7 +7,7 @@ import Testing
 /// SecretId AKIDQjz3ltompVjBni5LitkWHFlFpwkn9U5q, SecretKey BQYIM75p8x0iWVFSIgqEKwFprpRSVHlz.
 @Suite struct COSSignerDocumentationTests {
   static let signer = COSSigner(
-    credentials: COSCredentials(secretID: "AKIDQjz3ltompVjBni5LitkWHFlFpwkn9U5q", secretKey: "BQYIM75p8x0iWVFSIgqEKwFprpRSVHlz"))
+    credentials: COSCredentials(secretID: TencentSample.secretID, secretKey: TencentSample.secretKeyValue))
   static let host = "examplebucket-1250000000.cos.ap-beijing.myqcloud.com"
 
   @Test func uploadExample() {
@@ -79,7 +79,7 @@ import Testing
 
 /// What `sign` does to a request.
 @Suite struct COSSignerBehaviourTests {
-  static let credentials = COSCredentials(secretID: "AKIDQjz3ltompVjBni5LitkWHFlFpwkn9U5q", secretKey: "BQYIM75p8x0iWVFSIgqEKwFprpRSVHlz")
+  static let credentials = COSCredentials(secretID: TencentSample.secretID, secretKey: TencentSample.secretKeyValue)
 
   @Test func signSetsHostAndAKeyTimeWithSkewAllowance() throws {
     let signer = COSSigner(credentials: Self.credentials, validity: .seconds(600))
@@ -126,4 +126,11 @@ import Testing
     var injected = HTTPRequest(method: "GET", scheme: "https", host: "h", path: "/", headers: [("x-cos-meta-a", "1\nb")])
     #expect(throws: GooseFSError.self) { try COSSigner(credentials: Self.credentials).sign(&injected, at: Date()) }
   }
+}
+
+/// The key pair printed in Tencent's COS signature documentation: published example values, not a
+/// credential of anyone's.
+enum TencentSample {
+  static let secretID = "AKIDQjz3ltompVjBni5LitkWHFlFpwkn9U5q"
+  static let secretKeyValue = "BQYIM75p8x0iWVFSIgqEKwFprpRSVHlz"
 }
