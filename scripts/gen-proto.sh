@@ -32,4 +32,6 @@ protoc -I "$root/proto" \
   --swift_out="$out" --swift_opt=Visibility=Public \
   --grpc-swift-2_out="$out" --grpc-swift-2_opt=Visibility=Public,Client=true,Server=true \
   "$root"/proto/*.proto
+# protoc-gen-grpc-swift-2 writes an empty file for protos without a service; drop those.
+for f in "$out"/*.grpc.swift; do grep -q "ServiceDescriptor" "$f" || rm "$f"; done
 echo "generated: $(ls "$out" | tr '\n' ' ')"

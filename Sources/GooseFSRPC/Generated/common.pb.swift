@@ -148,6 +148,40 @@ public nonisolated enum Goosefs_Grpc_InodeKind: SwiftProtobuf.Enum, Swift.CaseIt
 
 }
 
+public nonisolated enum Goosefs_Grpc_WorkerState: SwiftProtobuf.Enum, Swift.CaseIterable {
+  public typealias RawValue = Int
+  case workerLive // = 0
+  case workerLost // = 1
+  case UNRECOGNIZED(Int)
+
+  public init() {
+    self = .workerLive
+  }
+
+  public init?(rawValue: Int) {
+    switch rawValue {
+    case 0: self = .workerLive
+    case 1: self = .workerLost
+    default: self = .UNRECOGNIZED(rawValue)
+    }
+  }
+
+  public var rawValue: Int {
+    switch self {
+    case .workerLive: return 0
+    case .workerLost: return 1
+    case .UNRECOGNIZED(let i): return i
+    }
+  }
+
+  // The compiler won't synthesize support with the UNRECOGNIZED case.
+  public static let allCases: [Goosefs_Grpc_WorkerState] = [
+    .workerLive,
+    .workerLost,
+  ]
+
+}
+
 /// What a client sees of one inode.
 public nonisolated struct Goosefs_Grpc_FileInfo: @unchecked Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
@@ -302,11 +336,156 @@ public nonisolated struct Goosefs_Grpc_FileInfo: @unchecked Sendable {
     set {_uniqueStorage()._childCount = newValue}
   }
 
+  /// files: each block with its cached locations
+  public var fileBlockInfos: [Goosefs_Grpc_FileBlockInfo] {
+    get {_storage._fileBlockInfos}
+    set {_uniqueStorage()._fileBlockInfos = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
 
   fileprivate var _storage = _StorageClass.defaultInstance
+}
+
+/// How clients and other workers reach a worker. Everything a worker serves (blocks and its few
+/// control operations) is on rpc_port; short-circuit clients use the tier paths or the socket.
+public nonisolated struct Goosefs_Grpc_WorkerNetAddress: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var host: String = String()
+
+  public var rpcPort: Int32 = 0
+
+  public var webPort: Int32 = 0
+
+  /// Unix socket passing block file descriptors (SCM_RIGHTS)
+  public var domainSocketPath: String = String()
+
+  public var containerHost: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Goosefs_Grpc_BlockLocation: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var workerID: Int64 = 0
+
+  public var address: Goosefs_Grpc_WorkerNetAddress {
+    get {_address ?? Goosefs_Grpc_WorkerNetAddress()}
+    set {_address = newValue}
+  }
+  /// Returns true if `address` has been explicitly set.
+  public var hasAddress: Bool {self._address != nil}
+  /// Clears the value of `address`. Subsequent reads from it will return its default value.
+  public mutating func clearAddress() {self._address = nil}
+
+  public var tierAlias: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _address: Goosefs_Grpc_WorkerNetAddress? = nil
+}
+
+public nonisolated struct Goosefs_Grpc_BlockInfo: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var blockID: Int64 = 0
+
+  public var length: Int64 = 0
+
+  public var locations: [Goosefs_Grpc_BlockLocation] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Goosefs_Grpc_FileBlockInfo: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var blockInfo: Goosefs_Grpc_BlockInfo {
+    get {_blockInfo ?? Goosefs_Grpc_BlockInfo()}
+    set {_blockInfo = newValue}
+  }
+  /// Returns true if `blockInfo` has been explicitly set.
+  public var hasBlockInfo: Bool {self._blockInfo != nil}
+  /// Clears the value of `blockInfo`. Subsequent reads from it will return its default value.
+  public mutating func clearBlockInfo() {self._blockInfo = nil}
+
+  /// the block's first byte within the file
+  public var offset: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _blockInfo: Goosefs_Grpc_BlockInfo? = nil
+}
+
+public nonisolated struct Goosefs_Grpc_TierCapacity: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var tierAlias: String = String()
+
+  public var capacityBytes: Int64 = 0
+
+  public var usedBytes: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Goosefs_Grpc_WorkerInfo: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: Int64 = 0
+
+  public var address: Goosefs_Grpc_WorkerNetAddress {
+    get {_address ?? Goosefs_Grpc_WorkerNetAddress()}
+    set {_address = newValue}
+  }
+  /// Returns true if `address` has been explicitly set.
+  public var hasAddress: Bool {self._address != nil}
+  /// Clears the value of `address`. Subsequent reads from it will return its default value.
+  public mutating func clearAddress() {self._address = nil}
+
+  /// seconds since the last heartbeat
+  public var lastContactSec: Int64 = 0
+
+  public var state: Goosefs_Grpc_WorkerState = .workerLive
+
+  /// top tier first
+  public var tiers: [Goosefs_Grpc_TierCapacity] = []
+
+  public var startTimeMs: Int64 = 0
+
+  public var blockCount: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _address: Goosefs_Grpc_WorkerNetAddress? = nil
 }
 
 public nonisolated struct Goosefs_Grpc_MountPointInfo: Sendable {
@@ -356,9 +535,13 @@ nonisolated extension Goosefs_Grpc_InodeKind: SwiftProtobuf._ProtoNameProviding 
   public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0FILE\0\u{1}DIRECTORY\0\u{1}SYMLINK\0")
 }
 
+nonisolated extension Goosefs_Grpc_WorkerState: SwiftProtobuf._ProtoNameProviding {
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{2}\0WORKER_LIVE\0\u{1}WORKER_LOST\0")
+}
+
 nonisolated extension Goosefs_Grpc_FileInfo: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".FileInfo"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}file_id\0\u{1}name\0\u{1}path\0\u{3}ufs_path\0\u{1}kind\0\u{1}length\0\u{3}block_size_bytes\0\u{3}creation_time_ms\0\u{3}last_modification_time_ms\0\u{3}last_access_time_ms\0\u{1}completed\0\u{1}pinned\0\u{1}cacheable\0\u{3}persistence_state\0\u{3}block_ids\0\u{3}ttl_ms\0\u{3}ttl_action\0\u{1}owner\0\u{1}group\0\u{1}mode\0\u{3}mount_point\0\u{3}mount_id\0\u{3}in_memory_percentage\0\u{3}in_goosefs_percentage\0\u{3}ufs_fingerprint\0\u{3}replication_min\0\u{3}replication_max\0\u{3}symlink_target\0\u{3}child_count\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}file_id\0\u{1}name\0\u{1}path\0\u{3}ufs_path\0\u{1}kind\0\u{1}length\0\u{3}block_size_bytes\0\u{3}creation_time_ms\0\u{3}last_modification_time_ms\0\u{3}last_access_time_ms\0\u{1}completed\0\u{1}pinned\0\u{1}cacheable\0\u{3}persistence_state\0\u{3}block_ids\0\u{3}ttl_ms\0\u{3}ttl_action\0\u{1}owner\0\u{1}group\0\u{1}mode\0\u{3}mount_point\0\u{3}mount_id\0\u{3}in_memory_percentage\0\u{3}in_goosefs_percentage\0\u{3}ufs_fingerprint\0\u{3}replication_min\0\u{3}replication_max\0\u{3}symlink_target\0\u{3}child_count\0\u{3}file_block_infos\0")
 
   fileprivate class _StorageClass {
     var _fileID: Int64 = 0
@@ -390,6 +573,7 @@ nonisolated extension Goosefs_Grpc_FileInfo: SwiftProtobuf.Message, SwiftProtobu
     var _replicationMax: Int32 = 0
     var _symlinkTarget: String = String()
     var _childCount: Int64 = 0
+    var _fileBlockInfos: [Goosefs_Grpc_FileBlockInfo] = []
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -429,6 +613,7 @@ nonisolated extension Goosefs_Grpc_FileInfo: SwiftProtobuf.Message, SwiftProtobu
       _replicationMax = source._replicationMax
       _symlinkTarget = source._symlinkTarget
       _childCount = source._childCount
+      _fileBlockInfos = source._fileBlockInfos
     }
   }
 
@@ -476,6 +661,7 @@ nonisolated extension Goosefs_Grpc_FileInfo: SwiftProtobuf.Message, SwiftProtobu
         case 27: try { try decoder.decodeSingularInt32Field(value: &_storage._replicationMax) }()
         case 28: try { try decoder.decodeSingularStringField(value: &_storage._symlinkTarget) }()
         case 29: try { try decoder.decodeSingularInt64Field(value: &_storage._childCount) }()
+        case 30: try { try decoder.decodeRepeatedMessageField(value: &_storage._fileBlockInfos) }()
         default: break
         }
       }
@@ -571,6 +757,9 @@ nonisolated extension Goosefs_Grpc_FileInfo: SwiftProtobuf.Message, SwiftProtobu
       if _storage._childCount != 0 {
         try visitor.visitSingularInt64Field(value: _storage._childCount, fieldNumber: 29)
       }
+      if !_storage._fileBlockInfos.isEmpty {
+        try visitor.visitRepeatedMessageField(value: _storage._fileBlockInfos, fieldNumber: 30)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -609,10 +798,288 @@ nonisolated extension Goosefs_Grpc_FileInfo: SwiftProtobuf.Message, SwiftProtobu
         if _storage._replicationMax != rhs_storage._replicationMax {return false}
         if _storage._symlinkTarget != rhs_storage._symlinkTarget {return false}
         if _storage._childCount != rhs_storage._childCount {return false}
+        if _storage._fileBlockInfos != rhs_storage._fileBlockInfos {return false}
         return true
       }
       if !storagesAreEqual {return false}
     }
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Goosefs_Grpc_WorkerNetAddress: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".WorkerNetAddress"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}host\0\u{3}rpc_port\0\u{3}web_port\0\u{3}domain_socket_path\0\u{3}container_host\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.host) }()
+      case 2: try { try decoder.decodeSingularInt32Field(value: &self.rpcPort) }()
+      case 3: try { try decoder.decodeSingularInt32Field(value: &self.webPort) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.domainSocketPath) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.containerHost) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.host.isEmpty {
+      try visitor.visitSingularStringField(value: self.host, fieldNumber: 1)
+    }
+    if self.rpcPort != 0 {
+      try visitor.visitSingularInt32Field(value: self.rpcPort, fieldNumber: 2)
+    }
+    if self.webPort != 0 {
+      try visitor.visitSingularInt32Field(value: self.webPort, fieldNumber: 3)
+    }
+    if !self.domainSocketPath.isEmpty {
+      try visitor.visitSingularStringField(value: self.domainSocketPath, fieldNumber: 4)
+    }
+    if !self.containerHost.isEmpty {
+      try visitor.visitSingularStringField(value: self.containerHost, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Goosefs_Grpc_WorkerNetAddress, rhs: Goosefs_Grpc_WorkerNetAddress) -> Bool {
+    if lhs.host != rhs.host {return false}
+    if lhs.rpcPort != rhs.rpcPort {return false}
+    if lhs.webPort != rhs.webPort {return false}
+    if lhs.domainSocketPath != rhs.domainSocketPath {return false}
+    if lhs.containerHost != rhs.containerHost {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Goosefs_Grpc_BlockLocation: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".BlockLocation"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}worker_id\0\u{1}address\0\u{3}tier_alias\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.workerID) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._address) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.tierAlias) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.workerID != 0 {
+      try visitor.visitSingularInt64Field(value: self.workerID, fieldNumber: 1)
+    }
+    try { if let v = self._address {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    if !self.tierAlias.isEmpty {
+      try visitor.visitSingularStringField(value: self.tierAlias, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Goosefs_Grpc_BlockLocation, rhs: Goosefs_Grpc_BlockLocation) -> Bool {
+    if lhs.workerID != rhs.workerID {return false}
+    if lhs._address != rhs._address {return false}
+    if lhs.tierAlias != rhs.tierAlias {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Goosefs_Grpc_BlockInfo: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".BlockInfo"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}block_id\0\u{1}length\0\u{1}locations\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.blockID) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.length) }()
+      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.locations) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.blockID != 0 {
+      try visitor.visitSingularInt64Field(value: self.blockID, fieldNumber: 1)
+    }
+    if self.length != 0 {
+      try visitor.visitSingularInt64Field(value: self.length, fieldNumber: 2)
+    }
+    if !self.locations.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.locations, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Goosefs_Grpc_BlockInfo, rhs: Goosefs_Grpc_BlockInfo) -> Bool {
+    if lhs.blockID != rhs.blockID {return false}
+    if lhs.length != rhs.length {return false}
+    if lhs.locations != rhs.locations {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Goosefs_Grpc_FileBlockInfo: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".FileBlockInfo"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}block_info\0\u{1}offset\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._blockInfo) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.offset) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._blockInfo {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    if self.offset != 0 {
+      try visitor.visitSingularInt64Field(value: self.offset, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Goosefs_Grpc_FileBlockInfo, rhs: Goosefs_Grpc_FileBlockInfo) -> Bool {
+    if lhs._blockInfo != rhs._blockInfo {return false}
+    if lhs.offset != rhs.offset {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Goosefs_Grpc_TierCapacity: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".TierCapacity"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}tier_alias\0\u{3}capacity_bytes\0\u{3}used_bytes\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.tierAlias) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.capacityBytes) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.usedBytes) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.tierAlias.isEmpty {
+      try visitor.visitSingularStringField(value: self.tierAlias, fieldNumber: 1)
+    }
+    if self.capacityBytes != 0 {
+      try visitor.visitSingularInt64Field(value: self.capacityBytes, fieldNumber: 2)
+    }
+    if self.usedBytes != 0 {
+      try visitor.visitSingularInt64Field(value: self.usedBytes, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Goosefs_Grpc_TierCapacity, rhs: Goosefs_Grpc_TierCapacity) -> Bool {
+    if lhs.tierAlias != rhs.tierAlias {return false}
+    if lhs.capacityBytes != rhs.capacityBytes {return false}
+    if lhs.usedBytes != rhs.usedBytes {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Goosefs_Grpc_WorkerInfo: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".WorkerInfo"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}address\0\u{3}last_contact_sec\0\u{1}state\0\u{1}tiers\0\u{3}start_time_ms\0\u{3}block_count\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularMessageField(value: &self._address) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.lastContactSec) }()
+      case 4: try { try decoder.decodeSingularEnumField(value: &self.state) }()
+      case 5: try { try decoder.decodeRepeatedMessageField(value: &self.tiers) }()
+      case 6: try { try decoder.decodeSingularInt64Field(value: &self.startTimeMs) }()
+      case 7: try { try decoder.decodeSingularInt64Field(value: &self.blockCount) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.id != 0 {
+      try visitor.visitSingularInt64Field(value: self.id, fieldNumber: 1)
+    }
+    try { if let v = self._address {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 2)
+    } }()
+    if self.lastContactSec != 0 {
+      try visitor.visitSingularInt64Field(value: self.lastContactSec, fieldNumber: 3)
+    }
+    if self.state != .workerLive {
+      try visitor.visitSingularEnumField(value: self.state, fieldNumber: 4)
+    }
+    if !self.tiers.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.tiers, fieldNumber: 5)
+    }
+    if self.startTimeMs != 0 {
+      try visitor.visitSingularInt64Field(value: self.startTimeMs, fieldNumber: 6)
+    }
+    if self.blockCount != 0 {
+      try visitor.visitSingularInt64Field(value: self.blockCount, fieldNumber: 7)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Goosefs_Grpc_WorkerInfo, rhs: Goosefs_Grpc_WorkerInfo) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs._address != rhs._address {return false}
+    if lhs.lastContactSec != rhs.lastContactSec {return false}
+    if lhs.state != rhs.state {return false}
+    if lhs.tiers != rhs.tiers {return false}
+    if lhs.startTimeMs != rhs.startTimeMs {return false}
+    if lhs.blockCount != rhs.blockCount {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -191,6 +191,32 @@ public enum Goosefs_Grpc_FileSystemMasterClientService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "Free" metadata.
+        public enum Free: Sendable {
+            /// Request type for "Free".
+            public typealias Input = Goosefs_Grpc_FreeRequest
+            /// Response type for "Free".
+            public typealias Output = Goosefs_Grpc_FreeResponse
+            /// Descriptor for "Free".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "goosefs.grpc.FileSystemMasterClientService"),
+                method: "Free",
+                type: .unary
+            )
+        }
+        /// Namespace for "SchedulePersist" metadata.
+        public enum SchedulePersist: Sendable {
+            /// Request type for "SchedulePersist".
+            public typealias Input = Goosefs_Grpc_SchedulePersistRequest
+            /// Response type for "SchedulePersist".
+            public typealias Output = Goosefs_Grpc_SchedulePersistResponse
+            /// Descriptor for "SchedulePersist".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "goosefs.grpc.FileSystemMasterClientService"),
+                method: "SchedulePersist",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "goosefs.grpc.FileSystemMasterClientService" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             GetStatus.descriptor,
@@ -205,7 +231,9 @@ public enum Goosefs_Grpc_FileSystemMasterClientService: Sendable {
             Unmount.descriptor,
             GetMountTable.descriptor,
             LoadMetadata.descriptor,
-            CheckConsistency.descriptor
+            CheckConsistency.descriptor,
+            Free.descriptor,
+            SchedulePersist.descriptor
         ]
     }
 }
@@ -417,6 +445,43 @@ extension Goosefs_Grpc_FileSystemMasterClientService {
             request: GRPCCore.StreamingServerRequest<Goosefs_Grpc_CheckConsistencyRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Goosefs_Grpc_CheckConsistencyResponse>
+
+        /// Handle the "Free" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Drops cached copies (workers delete the blocks on their next heartbeat). Files that exist only
+        /// > in GooseFS (not persisted) are never freed: they are named in the answer instead.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Goosefs_Grpc_FreeRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Goosefs_Grpc_FreeResponse` messages.
+        func free(
+            request: GRPCCore.StreamingServerRequest<Goosefs_Grpc_FreeRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Goosefs_Grpc_FreeResponse>
+
+        /// Handle the "SchedulePersist" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Asks a worker holding the file's blocks to write it to the under store (TO_BE_PERSISTED).
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Goosefs_Grpc_SchedulePersistRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Goosefs_Grpc_SchedulePersistResponse` messages.
+        func schedulePersist(
+            request: GRPCCore.StreamingServerRequest<Goosefs_Grpc_SchedulePersistRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Goosefs_Grpc_SchedulePersistResponse>
     }
 
     /// Service protocol for the "goosefs.grpc.FileSystemMasterClientService" service.
@@ -612,6 +677,43 @@ extension Goosefs_Grpc_FileSystemMasterClientService {
             request: GRPCCore.ServerRequest<Goosefs_Grpc_CheckConsistencyRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Goosefs_Grpc_CheckConsistencyResponse>
+
+        /// Handle the "Free" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Drops cached copies (workers delete the blocks on their next heartbeat). Files that exist only
+        /// > in GooseFS (not persisted) are never freed: they are named in the answer instead.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Goosefs_Grpc_FreeRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Goosefs_Grpc_FreeResponse` message.
+        func free(
+            request: GRPCCore.ServerRequest<Goosefs_Grpc_FreeRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Goosefs_Grpc_FreeResponse>
+
+        /// Handle the "SchedulePersist" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Asks a worker holding the file's blocks to write it to the under store (TO_BE_PERSISTED).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Goosefs_Grpc_SchedulePersistRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Goosefs_Grpc_SchedulePersistResponse` message.
+        func schedulePersist(
+            request: GRPCCore.ServerRequest<Goosefs_Grpc_SchedulePersistRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Goosefs_Grpc_SchedulePersistResponse>
     }
 
     /// Simple service protocol for the "goosefs.grpc.FileSystemMasterClientService" service.
@@ -806,6 +908,43 @@ extension Goosefs_Grpc_FileSystemMasterClientService {
             request: Goosefs_Grpc_CheckConsistencyRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Goosefs_Grpc_CheckConsistencyResponse
+
+        /// Handle the "Free" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Drops cached copies (workers delete the blocks on their next heartbeat). Files that exist only
+        /// > in GooseFS (not persisted) are never freed: they are named in the answer instead.
+        ///
+        /// - Parameters:
+        ///   - request: A `Goosefs_Grpc_FreeRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Goosefs_Grpc_FreeResponse` to respond with.
+        func free(
+            request: Goosefs_Grpc_FreeRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Goosefs_Grpc_FreeResponse
+
+        /// Handle the "SchedulePersist" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Asks a worker holding the file's blocks to write it to the under store (TO_BE_PERSISTED).
+        ///
+        /// - Parameters:
+        ///   - request: A `Goosefs_Grpc_SchedulePersistRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Goosefs_Grpc_SchedulePersistResponse` to respond with.
+        func schedulePersist(
+            request: Goosefs_Grpc_SchedulePersistRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Goosefs_Grpc_SchedulePersistResponse
     }
 }
 
@@ -956,6 +1095,28 @@ extension Goosefs_Grpc_FileSystemMasterClientService.StreamingServiceProtocol {
                 )
             }
         )
+        router.registerHandler(
+            forMethod: Goosefs_Grpc_FileSystemMasterClientService.Method.Free.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Goosefs_Grpc_FreeRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Goosefs_Grpc_FreeResponse>(),
+            handler: { request, context in
+                try await self.free(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Goosefs_Grpc_FileSystemMasterClientService.Method.SchedulePersist.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Goosefs_Grpc_SchedulePersistRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Goosefs_Grpc_SchedulePersistResponse>(),
+            handler: { request, context in
+                try await self.schedulePersist(
+                    request: request,
+                    context: context
+                )
+            }
+        )
     }
 }
 
@@ -1099,6 +1260,28 @@ extension Goosefs_Grpc_FileSystemMasterClientService.ServiceProtocol {
         context: GRPCCore.ServerContext
     ) async throws -> GRPCCore.StreamingServerResponse<Goosefs_Grpc_CheckConsistencyResponse> {
         let response = try await self.checkConsistency(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func free(
+        request: GRPCCore.StreamingServerRequest<Goosefs_Grpc_FreeRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Goosefs_Grpc_FreeResponse> {
+        let response = try await self.free(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
+
+    public func schedulePersist(
+        request: GRPCCore.StreamingServerRequest<Goosefs_Grpc_SchedulePersistRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Goosefs_Grpc_SchedulePersistResponse> {
+        let response = try await self.schedulePersist(
             request: GRPCCore.ServerRequest(stream: request),
             context: context
         )
@@ -1275,6 +1458,32 @@ extension Goosefs_Grpc_FileSystemMasterClientService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Goosefs_Grpc_CheckConsistencyResponse> {
         return GRPCCore.ServerResponse<Goosefs_Grpc_CheckConsistencyResponse>(
             message: try await self.checkConsistency(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func free(
+        request: GRPCCore.ServerRequest<Goosefs_Grpc_FreeRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Goosefs_Grpc_FreeResponse> {
+        return GRPCCore.ServerResponse<Goosefs_Grpc_FreeResponse>(
+            message: try await self.free(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func schedulePersist(
+        request: GRPCCore.ServerRequest<Goosefs_Grpc_SchedulePersistRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Goosefs_Grpc_SchedulePersistResponse> {
+        return GRPCCore.ServerResponse<Goosefs_Grpc_SchedulePersistResponse>(
+            message: try await self.schedulePersist(
                 request: request.message,
                 context: context
             ),
@@ -1541,6 +1750,53 @@ extension Goosefs_Grpc_FileSystemMasterClientService {
             deserializer: some GRPCCore.MessageDeserializer<Goosefs_Grpc_CheckConsistencyResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Goosefs_Grpc_CheckConsistencyResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "Free" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Drops cached copies (workers delete the blocks on their next heartbeat). Files that exist only
+        /// > in GooseFS (not persisted) are never freed: they are named in the answer instead.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Goosefs_Grpc_FreeRequest` message.
+        ///   - serializer: A serializer for `Goosefs_Grpc_FreeRequest` messages.
+        ///   - deserializer: A deserializer for `Goosefs_Grpc_FreeResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func free<Result>(
+            request: GRPCCore.ClientRequest<Goosefs_Grpc_FreeRequest>,
+            serializer: some GRPCCore.MessageSerializer<Goosefs_Grpc_FreeRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Goosefs_Grpc_FreeResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Goosefs_Grpc_FreeResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "SchedulePersist" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Asks a worker holding the file's blocks to write it to the under store (TO_BE_PERSISTED).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Goosefs_Grpc_SchedulePersistRequest` message.
+        ///   - serializer: A serializer for `Goosefs_Grpc_SchedulePersistRequest` messages.
+        ///   - deserializer: A deserializer for `Goosefs_Grpc_SchedulePersistResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func schedulePersist<Result>(
+            request: GRPCCore.ClientRequest<Goosefs_Grpc_SchedulePersistRequest>,
+            serializer: some GRPCCore.MessageSerializer<Goosefs_Grpc_SchedulePersistRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Goosefs_Grpc_SchedulePersistResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Goosefs_Grpc_SchedulePersistResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -1951,6 +2207,75 @@ extension Goosefs_Grpc_FileSystemMasterClientService {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "Free" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Drops cached copies (workers delete the blocks on their next heartbeat). Files that exist only
+        /// > in GooseFS (not persisted) are never freed: they are named in the answer instead.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Goosefs_Grpc_FreeRequest` message.
+        ///   - serializer: A serializer for `Goosefs_Grpc_FreeRequest` messages.
+        ///   - deserializer: A deserializer for `Goosefs_Grpc_FreeResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func free<Result>(
+            request: GRPCCore.ClientRequest<Goosefs_Grpc_FreeRequest>,
+            serializer: some GRPCCore.MessageSerializer<Goosefs_Grpc_FreeRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Goosefs_Grpc_FreeResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Goosefs_Grpc_FreeResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Goosefs_Grpc_FileSystemMasterClientService.Method.Free.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
+
+        /// Call the "SchedulePersist" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Asks a worker holding the file's blocks to write it to the under store (TO_BE_PERSISTED).
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Goosefs_Grpc_SchedulePersistRequest` message.
+        ///   - serializer: A serializer for `Goosefs_Grpc_SchedulePersistRequest` messages.
+        ///   - deserializer: A deserializer for `Goosefs_Grpc_SchedulePersistResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func schedulePersist<Result>(
+            request: GRPCCore.ClientRequest<Goosefs_Grpc_SchedulePersistRequest>,
+            serializer: some GRPCCore.MessageSerializer<Goosefs_Grpc_SchedulePersistRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Goosefs_Grpc_SchedulePersistResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Goosefs_Grpc_SchedulePersistResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Goosefs_Grpc_FileSystemMasterClientService.Method.SchedulePersist.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -2279,6 +2604,65 @@ extension Goosefs_Grpc_FileSystemMasterClientService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Goosefs_Grpc_CheckConsistencyRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Goosefs_Grpc_CheckConsistencyResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "Free" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Drops cached copies (workers delete the blocks on their next heartbeat). Files that exist only
+    /// > in GooseFS (not persisted) are never freed: they are named in the answer instead.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Goosefs_Grpc_FreeRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func free<Result>(
+        request: GRPCCore.ClientRequest<Goosefs_Grpc_FreeRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Goosefs_Grpc_FreeResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.free(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Goosefs_Grpc_FreeRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Goosefs_Grpc_FreeResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "SchedulePersist" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Asks a worker holding the file's blocks to write it to the under store (TO_BE_PERSISTED).
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Goosefs_Grpc_SchedulePersistRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func schedulePersist<Result>(
+        request: GRPCCore.ClientRequest<Goosefs_Grpc_SchedulePersistRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Goosefs_Grpc_SchedulePersistResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.schedulePersist(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Goosefs_Grpc_SchedulePersistRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Goosefs_Grpc_SchedulePersistResponse>(),
             options: options,
             onResponse: handleResponse
         )
@@ -2661,6 +3045,73 @@ extension Goosefs_Grpc_FileSystemMasterClientService.ClientProtocol {
             metadata: metadata
         )
         return try await self.checkConsistency(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "Free" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Drops cached copies (workers delete the blocks on their next heartbeat). Files that exist only
+    /// > in GooseFS (not persisted) are never freed: they are named in the answer instead.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func free<Result>(
+        _ message: Goosefs_Grpc_FreeRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Goosefs_Grpc_FreeResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Goosefs_Grpc_FreeRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.free(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "SchedulePersist" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Asks a worker holding the file's blocks to write it to the under store (TO_BE_PERSISTED).
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func schedulePersist<Result>(
+        _ message: Goosefs_Grpc_SchedulePersistRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Goosefs_Grpc_SchedulePersistResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Goosefs_Grpc_SchedulePersistRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.schedulePersist(
             request: request,
             options: options,
             onResponse: handleResponse

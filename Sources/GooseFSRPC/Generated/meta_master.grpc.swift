@@ -49,10 +49,24 @@ public enum Goosefs_Grpc_MetaMasterClientService: Sendable {
                 type: .unary
             )
         }
+        /// Namespace for "ReportClientMetrics" metadata.
+        public enum ReportClientMetrics: Sendable {
+            /// Request type for "ReportClientMetrics".
+            public typealias Input = Goosefs_Grpc_ReportClientMetricsRequest
+            /// Response type for "ReportClientMetrics".
+            public typealias Output = Goosefs_Grpc_ReportClientMetricsResponse
+            /// Descriptor for "ReportClientMetrics".
+            public static let descriptor = GRPCCore.MethodDescriptor(
+                service: GRPCCore.ServiceDescriptor(fullyQualifiedService: "goosefs.grpc.MetaMasterClientService"),
+                method: "ReportClientMetrics",
+                type: .unary
+            )
+        }
         /// Descriptors for all methods in the "goosefs.grpc.MetaMasterClientService" service.
         public static let descriptors: [GRPCCore.MethodDescriptor] = [
             GetMasterInfo.descriptor,
-            GetMetrics.descriptor
+            GetMetrics.descriptor,
+            ReportClientMetrics.descriptor
         ]
     }
 }
@@ -106,6 +120,24 @@ extension Goosefs_Grpc_MetaMasterClientService {
             request: GRPCCore.StreamingServerRequest<Goosefs_Grpc_GetMetricsRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.StreamingServerResponse<Goosefs_Grpc_GetMetricsResponse>
+
+        /// Handle the "ReportClientMetrics" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Clients add what the master cannot see, e.g. bytes read short-circuit from a local worker.
+        ///
+        /// - Parameters:
+        ///   - request: A streaming request of `Goosefs_Grpc_ReportClientMetricsRequest` messages.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A streaming response of `Goosefs_Grpc_ReportClientMetricsResponse` messages.
+        func reportClientMetrics(
+            request: GRPCCore.StreamingServerRequest<Goosefs_Grpc_ReportClientMetricsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.StreamingServerResponse<Goosefs_Grpc_ReportClientMetricsResponse>
     }
 
     /// Service protocol for the "goosefs.grpc.MetaMasterClientService" service.
@@ -143,6 +175,24 @@ extension Goosefs_Grpc_MetaMasterClientService {
             request: GRPCCore.ServerRequest<Goosefs_Grpc_GetMetricsRequest>,
             context: GRPCCore.ServerContext
         ) async throws -> GRPCCore.ServerResponse<Goosefs_Grpc_GetMetricsResponse>
+
+        /// Handle the "ReportClientMetrics" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Clients add what the master cannot see, e.g. bytes read short-circuit from a local worker.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Goosefs_Grpc_ReportClientMetricsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A response containing a single `Goosefs_Grpc_ReportClientMetricsResponse` message.
+        func reportClientMetrics(
+            request: GRPCCore.ServerRequest<Goosefs_Grpc_ReportClientMetricsRequest>,
+            context: GRPCCore.ServerContext
+        ) async throws -> GRPCCore.ServerResponse<Goosefs_Grpc_ReportClientMetricsResponse>
     }
 
     /// Simple service protocol for the "goosefs.grpc.MetaMasterClientService" service.
@@ -178,6 +228,24 @@ extension Goosefs_Grpc_MetaMasterClientService {
             request: Goosefs_Grpc_GetMetricsRequest,
             context: GRPCCore.ServerContext
         ) async throws -> Goosefs_Grpc_GetMetricsResponse
+
+        /// Handle the "ReportClientMetrics" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Clients add what the master cannot see, e.g. bytes read short-circuit from a local worker.
+        ///
+        /// - Parameters:
+        ///   - request: A `Goosefs_Grpc_ReportClientMetricsRequest` message.
+        ///   - context: Context providing information about the RPC.
+        /// - Throws: Any error which occurred during the processing of the request. Thrown errors
+        ///     of type `RPCError` are mapped to appropriate statuses. All other errors are converted
+        ///     to an internal error.
+        /// - Returns: A `Goosefs_Grpc_ReportClientMetricsResponse` to respond with.
+        func reportClientMetrics(
+            request: Goosefs_Grpc_ReportClientMetricsRequest,
+            context: GRPCCore.ServerContext
+        ) async throws -> Goosefs_Grpc_ReportClientMetricsResponse
     }
 }
 
@@ -202,6 +270,17 @@ extension Goosefs_Grpc_MetaMasterClientService.StreamingServiceProtocol {
             serializer: GRPCProtobuf.ProtobufSerializer<Goosefs_Grpc_GetMetricsResponse>(),
             handler: { request, context in
                 try await self.getMetrics(
+                    request: request,
+                    context: context
+                )
+            }
+        )
+        router.registerHandler(
+            forMethod: Goosefs_Grpc_MetaMasterClientService.Method.ReportClientMetrics.descriptor,
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Goosefs_Grpc_ReportClientMetricsRequest>(),
+            serializer: GRPCProtobuf.ProtobufSerializer<Goosefs_Grpc_ReportClientMetricsResponse>(),
+            handler: { request, context in
+                try await self.reportClientMetrics(
                     request: request,
                     context: context
                 )
@@ -234,6 +313,17 @@ extension Goosefs_Grpc_MetaMasterClientService.ServiceProtocol {
         )
         return GRPCCore.StreamingServerResponse(single: response)
     }
+
+    public func reportClientMetrics(
+        request: GRPCCore.StreamingServerRequest<Goosefs_Grpc_ReportClientMetricsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.StreamingServerResponse<Goosefs_Grpc_ReportClientMetricsResponse> {
+        let response = try await self.reportClientMetrics(
+            request: GRPCCore.ServerRequest(stream: request),
+            context: context
+        )
+        return GRPCCore.StreamingServerResponse(single: response)
+    }
 }
 
 // Default implementation of methods from 'ServiceProtocol'.
@@ -258,6 +348,19 @@ extension Goosefs_Grpc_MetaMasterClientService.SimpleServiceProtocol {
     ) async throws -> GRPCCore.ServerResponse<Goosefs_Grpc_GetMetricsResponse> {
         return GRPCCore.ServerResponse<Goosefs_Grpc_GetMetricsResponse>(
             message: try await self.getMetrics(
+                request: request.message,
+                context: context
+            ),
+            metadata: [:]
+        )
+    }
+
+    public func reportClientMetrics(
+        request: GRPCCore.ServerRequest<Goosefs_Grpc_ReportClientMetricsRequest>,
+        context: GRPCCore.ServerContext
+    ) async throws -> GRPCCore.ServerResponse<Goosefs_Grpc_ReportClientMetricsResponse> {
+        return GRPCCore.ServerResponse<Goosefs_Grpc_ReportClientMetricsResponse>(
+            message: try await self.reportClientMetrics(
                 request: request.message,
                 context: context
             ),
@@ -311,6 +414,29 @@ extension Goosefs_Grpc_MetaMasterClientService {
             deserializer: some GRPCCore.MessageDeserializer<Goosefs_Grpc_GetMetricsResponse>,
             options: GRPCCore.CallOptions,
             onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Goosefs_Grpc_GetMetricsResponse>) async throws -> Result
+        ) async throws -> Result where Result: Sendable
+
+        /// Call the "ReportClientMetrics" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Clients add what the master cannot see, e.g. bytes read short-circuit from a local worker.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Goosefs_Grpc_ReportClientMetricsRequest` message.
+        ///   - serializer: A serializer for `Goosefs_Grpc_ReportClientMetricsRequest` messages.
+        ///   - deserializer: A deserializer for `Goosefs_Grpc_ReportClientMetricsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        func reportClientMetrics<Result>(
+            request: GRPCCore.ClientRequest<Goosefs_Grpc_ReportClientMetricsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Goosefs_Grpc_ReportClientMetricsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Goosefs_Grpc_ReportClientMetricsResponse>,
+            options: GRPCCore.CallOptions,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Goosefs_Grpc_ReportClientMetricsResponse>) async throws -> Result
         ) async throws -> Result where Result: Sendable
     }
 
@@ -389,6 +515,40 @@ extension Goosefs_Grpc_MetaMasterClientService {
                 onResponse: handleResponse
             )
         }
+
+        /// Call the "ReportClientMetrics" method.
+        ///
+        /// > Source IDL Documentation:
+        /// >
+        /// > Clients add what the master cannot see, e.g. bytes read short-circuit from a local worker.
+        ///
+        /// - Parameters:
+        ///   - request: A request containing a single `Goosefs_Grpc_ReportClientMetricsRequest` message.
+        ///   - serializer: A serializer for `Goosefs_Grpc_ReportClientMetricsRequest` messages.
+        ///   - deserializer: A deserializer for `Goosefs_Grpc_ReportClientMetricsResponse` messages.
+        ///   - options: Options to apply to this RPC.
+        ///   - handleResponse: A closure which handles the response and returns its result to
+        ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+        ///       already finished.
+        /// - Returns: The result of `handleResponse`.
+        public func reportClientMetrics<Result>(
+            request: GRPCCore.ClientRequest<Goosefs_Grpc_ReportClientMetricsRequest>,
+            serializer: some GRPCCore.MessageSerializer<Goosefs_Grpc_ReportClientMetricsRequest>,
+            deserializer: some GRPCCore.MessageDeserializer<Goosefs_Grpc_ReportClientMetricsResponse>,
+            options: GRPCCore.CallOptions = .defaults,
+            onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Goosefs_Grpc_ReportClientMetricsResponse>) async throws -> Result = { response in
+                try response.message
+            }
+        ) async throws -> Result where Result: Sendable {
+            try await self.client.unary(
+                request: request,
+                descriptor: Goosefs_Grpc_MetaMasterClientService.Method.ReportClientMetrics.descriptor,
+                serializer: serializer,
+                deserializer: deserializer,
+                options: options,
+                onResponse: handleResponse
+            )
+        }
     }
 }
 
@@ -440,6 +600,35 @@ extension Goosefs_Grpc_MetaMasterClientService.ClientProtocol {
             request: request,
             serializer: GRPCProtobuf.ProtobufSerializer<Goosefs_Grpc_GetMetricsRequest>(),
             deserializer: GRPCProtobuf.ProtobufDeserializer<Goosefs_Grpc_GetMetricsResponse>(),
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ReportClientMetrics" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Clients add what the master cannot see, e.g. bytes read short-circuit from a local worker.
+    ///
+    /// - Parameters:
+    ///   - request: A request containing a single `Goosefs_Grpc_ReportClientMetricsRequest` message.
+    ///   - options: Options to apply to this RPC.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func reportClientMetrics<Result>(
+        request: GRPCCore.ClientRequest<Goosefs_Grpc_ReportClientMetricsRequest>,
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Goosefs_Grpc_ReportClientMetricsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        try await self.reportClientMetrics(
+            request: request,
+            serializer: GRPCProtobuf.ProtobufSerializer<Goosefs_Grpc_ReportClientMetricsRequest>(),
+            deserializer: GRPCProtobuf.ProtobufDeserializer<Goosefs_Grpc_ReportClientMetricsResponse>(),
             options: options,
             onResponse: handleResponse
         )
@@ -501,6 +690,39 @@ extension Goosefs_Grpc_MetaMasterClientService.ClientProtocol {
             metadata: metadata
         )
         return try await self.getMetrics(
+            request: request,
+            options: options,
+            onResponse: handleResponse
+        )
+    }
+
+    /// Call the "ReportClientMetrics" method.
+    ///
+    /// > Source IDL Documentation:
+    /// >
+    /// > Clients add what the master cannot see, e.g. bytes read short-circuit from a local worker.
+    ///
+    /// - Parameters:
+    ///   - message: request message to send.
+    ///   - metadata: Additional metadata to send, defaults to empty.
+    ///   - options: Options to apply to this RPC, defaults to `.defaults`.
+    ///   - handleResponse: A closure which handles the response and returns its result to
+    ///       the caller. Returning from the closure will cancel the RPC if it hasn't
+    ///       already finished.
+    /// - Returns: The result of `handleResponse`.
+    public func reportClientMetrics<Result>(
+        _ message: Goosefs_Grpc_ReportClientMetricsRequest,
+        metadata: GRPCCore.Metadata = [:],
+        options: GRPCCore.CallOptions = .defaults,
+        onResponse handleResponse: @Sendable @escaping (GRPCCore.ClientResponse<Goosefs_Grpc_ReportClientMetricsResponse>) async throws -> Result = { response in
+            try response.message
+        }
+    ) async throws -> Result where Result: Sendable {
+        let request = GRPCCore.ClientRequest<Goosefs_Grpc_ReportClientMetricsRequest>(
+            message: message,
+            metadata: metadata
+        )
+        return try await self.reportClientMetrics(
             request: request,
             options: options,
             onResponse: handleResponse

@@ -71,22 +71,6 @@ public nonisolated struct Goosefs_Grpc_GetMasterInfoRequest: Sendable {
   public init() {}
 }
 
-public nonisolated struct Goosefs_Grpc_TierCapacity: Sendable {
-  // SwiftProtobuf.Message conformance is added in an extension below. See the
-  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
-  // methods supported on all messages.
-
-  public var tierAlias: String = String()
-
-  public var capacityBytes: Int64 = 0
-
-  public var usedBytes: Int64 = 0
-
-  public var unknownFields = SwiftProtobuf.UnknownStorage()
-
-  public init() {}
-}
-
 public nonisolated struct Goosefs_Grpc_GetMasterInfoResponse: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -162,6 +146,30 @@ public nonisolated struct Goosefs_Grpc_GetMetricsResponse: Sendable {
   public init() {}
 }
 
+/// Counter increments since the client's previous report, by cluster metric name
+/// (e.g. `Cluster.BytesReadLocal`).
+public nonisolated struct Goosefs_Grpc_ReportClientMetricsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var counterDeltas: Dictionary<String,Double> = [:]
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Goosefs_Grpc_ReportClientMetricsResponse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "goosefs.grpc"
@@ -184,46 +192,6 @@ nonisolated extension Goosefs_Grpc_GetMasterInfoRequest: SwiftProtobuf.Message, 
   }
 
   public static func ==(lhs: Goosefs_Grpc_GetMasterInfoRequest, rhs: Goosefs_Grpc_GetMasterInfoRequest) -> Bool {
-    if lhs.unknownFields != rhs.unknownFields {return false}
-    return true
-  }
-}
-
-nonisolated extension Goosefs_Grpc_TierCapacity: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
-  public static let protoMessageName: String = _protobuf_package + ".TierCapacity"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}tier_alias\0\u{3}capacity_bytes\0\u{3}used_bytes\0")
-
-  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    while let fieldNumber = try decoder.nextFieldNumber() {
-      // The use of inline closures is to circumvent an issue where the compiler
-      // allocates stack space for every case branch when no optimizations are
-      // enabled. https://github.com/apple/swift-protobuf/issues/1034
-      switch fieldNumber {
-      case 1: try { try decoder.decodeSingularStringField(value: &self.tierAlias) }()
-      case 2: try { try decoder.decodeSingularInt64Field(value: &self.capacityBytes) }()
-      case 3: try { try decoder.decodeSingularInt64Field(value: &self.usedBytes) }()
-      default: break
-      }
-    }
-  }
-
-  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
-    if !self.tierAlias.isEmpty {
-      try visitor.visitSingularStringField(value: self.tierAlias, fieldNumber: 1)
-    }
-    if self.capacityBytes != 0 {
-      try visitor.visitSingularInt64Field(value: self.capacityBytes, fieldNumber: 2)
-    }
-    if self.usedBytes != 0 {
-      try visitor.visitSingularInt64Field(value: self.usedBytes, fieldNumber: 3)
-    }
-    try unknownFields.traverse(visitor: &visitor)
-  }
-
-  public static func ==(lhs: Goosefs_Grpc_TierCapacity, rhs: Goosefs_Grpc_TierCapacity) -> Bool {
-    if lhs.tierAlias != rhs.tierAlias {return false}
-    if lhs.capacityBytes != rhs.capacityBytes {return false}
-    if lhs.usedBytes != rhs.usedBytes {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -403,6 +371,55 @@ nonisolated extension Goosefs_Grpc_GetMetricsResponse: SwiftProtobuf.Message, Sw
 
   public static func ==(lhs: Goosefs_Grpc_GetMetricsResponse, rhs: Goosefs_Grpc_GetMetricsResponse) -> Bool {
     if lhs.metrics != rhs.metrics {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Goosefs_Grpc_ReportClientMetricsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ReportClientMetricsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}counter_deltas\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufDouble>.self, value: &self.counterDeltas) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.counterDeltas.isEmpty {
+      try visitor.visitMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufDouble>.self, value: self.counterDeltas, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Goosefs_Grpc_ReportClientMetricsRequest, rhs: Goosefs_Grpc_ReportClientMetricsRequest) -> Bool {
+    if lhs.counterDeltas != rhs.counterDeltas {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Goosefs_Grpc_ReportClientMetricsResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ReportClientMetricsResponse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    // Load everything into unknown fields
+    while try decoder.nextFieldNumber() != nil {}
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Goosefs_Grpc_ReportClientMetricsResponse, rhs: Goosefs_Grpc_ReportClientMetricsResponse) -> Bool {
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
