@@ -80,7 +80,12 @@ let package = Package(
     // The file-system client used by the CLI (and later FUSE).
     .target(
       name: "GooseFSClient",
-      dependencies: ["GooseFSCore", "GooseFSRPC", .product(name: "Logging", package: "swift-log")],
+      dependencies: [
+        "GooseFSCore", "GooseFSRPC",
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+      ],
       swiftSettings: swiftSettings
     ),
     // The `goosefs` command line: fs, fsadmin, getConf, format, version.

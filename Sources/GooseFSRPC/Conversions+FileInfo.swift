@@ -63,6 +63,7 @@ extension FileInfo {
       replicationMin: p.replicationMin, replicationMax: p.replicationMax,
       symlinkTarget: p.symlinkTarget, childCount: p.childCount
     )
+    fileBlockInfos = p.fileBlockInfos.map(FileBlockInfo.init)
   }
 
   public var proto: Goosefs_Grpc_FileInfo {
@@ -96,6 +97,7 @@ extension FileInfo {
     p.replicationMax = replicationMax
     p.symlinkTarget = symlinkTarget
     p.childCount = childCount
+    p.fileBlockInfos = fileBlockInfos.map(\.proto)
     return p
   }
 }

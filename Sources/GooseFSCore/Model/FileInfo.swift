@@ -60,6 +60,8 @@ public struct FileInfo: Sendable, Equatable {
   public var symlinkTarget: String
   /// Directories: the number of direct children known to GooseFS.
   public var childCount: Int64
+  /// Files: each block with where it is cached (filled by getStatus, not by listings).
+  public var fileBlockInfos: [FileBlockInfo] = []
 
   public var isDirectory: Bool { kind == .directory }
   public var isPersisted: Bool { persistenceState == .persisted }

@@ -1,0 +1,71 @@
+import GooseFSCore
+import NIOCore
+
+/// Reads one completed file. Bytes come from workers (a local worker's block files when
+/// short-circuit applies); a worker that fails mid-read is replaced by another replica or by a
+/// worker reading the under store, without an error to the caller.
+public protocol FileInStream: AnyObject, Sendable {
+  var info: FileInfo { get }
+  /// Reads from the current position and advances it; an empty buffer means end of file.
+  func read(maxLength: Int) async throws -> ByteBuffer
+  /// Reads at `position` without moving the sequential position; short only at end of file.
+  func pread(at position: Int64, maxLength: Int) async throws -> ByteBuffer
+  func seek(to position: Int64) throws
+  func close() async
+}
+
+/// Writes a new file through workers per its write type. `close()` completes the file in the
+/// namespace; its success guarantees what docs/write-types.md says for the write type.
+public protocol FileOutStream: AnyObject, Sendable {
+  var path: String { get }
+  var bytesWritten: Int64 { get }
+  func write(_ buffer: ByteBuffer) async throws
+  func close() async throws -> FileInfo
+  /// Abandons the file: nothing is committed and the incomplete file is removed.
+  func cancel() async
+}
+
+public struct OpenFileOptions: Sendable {
+  public var readType: ReadType?
+  public init(readType: ReadType? = nil) { self.readType = readType }
+}
+
+public struct FreeResult: Sendable, Equatable {
+  public var freedBlockCount: Int64
+  /// Refused: the cache holds their only copy.
+  public var notPersistedPaths: [String]
+  /// Refused because pinned (free without `forced`).
+  public var pinnedPaths: [String]
+
+  public init(freedBlockCount: Int64, notPersistedPaths: [String] = [], pinnedPaths: [String] = []) {
+    self.freedBlockCount = freedBlockCount
+    self.notPersistedPaths = notPersistedPaths
+    self.pinnedPaths = pinnedPaths
+  }
+}
+
+/// What `load` / `distributedLoad` asks for one file.
+public struct CacheRequest: Sendable {
+  /// Copies wanted on distinct workers.
+  public var replication: Int
+  /// Only the worker on this host (`fs load --local`).
+  public var localOnly: Bool
+  public init(replication: Int = 1, localOnly: Bool = false) {
+    self.replication = replication
+    self.localOnly = localOnly
+  }
+}
+
+/// The data side of the client: streams, caching, freeing and the worker list.
+public protocol DataFileSystem: FileSystem {
+  func openFile(_ path: String, options: OpenFileOptions) async throws -> any FileInStream
+  func createFileStream(_ path: String, options: CreateFileOptions, writeType: WriteType?) async throws -> any FileOutStream
+  func free(_ path: String, recursive: Bool, forced: Bool) async throws -> FreeResult
+  /// Schedules persistence; returns once the file is PERSISTED (or throws).
+  func persist(_ path: String) async throws
+  /// Caches a completed file's blocks; `onBlock` is called after each block with its byte count.
+  func cache(
+    _ info: FileInfo, _ request: CacheRequest, onBlock: @escaping @Sendable (Int64) async -> Void
+  ) async throws
+  func workers() async throws -> [WorkerInfo]
+}
