@@ -39,6 +39,10 @@ let package = Package(
         .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
         .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
         .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
       ],
       swiftSettings: swiftSettings
     ),
@@ -99,7 +103,7 @@ let package = Package(
     ),
     .executableTarget(
       name: "goosefs-master",
-      dependencies: ["GooseFSCore", "GooseFSMaster"],
+      dependencies: ["GooseFSCore", "GooseFSRPC", "GooseFSMaster"],
       swiftSettings: swiftSettings
     ),
     .executableTarget(

@@ -13,7 +13,10 @@ case "$command" in
     # Job work runs inside the master and workers; Fluid still starts these containers.
     echo "goosefs $command: job service runs inside master/worker; idling."
     exec sleep infinity ;;
-  worker|worker-only|fuse)
+  worker|worker-only)
+    # --no-format is accepted: leftover block files of this cluster are reused, others discarded.
+    exec goosefs-worker ;;
+  fuse)
     echo "goosefs $command is not available in this build yet." >&2
     exit 1 ;;
   *)

@@ -5,9 +5,11 @@ import GooseFSRPC
 /// `FileSystem` over the master's gRPC services.
 public struct GRPCFileSystem: FileSystem {
   let connection: MasterConnection
+  let data: ClientDataContext
 
   public init(connection: MasterConnection) {
     self.connection = connection
+    self.data = ClientDataContext(configuration: connection.configuration)
   }
 
   private typealias FS = Goosefs_Grpc_FileSystemMasterClientService

@@ -1,6 +1,7 @@
 import Foundation
 import GooseFSCore
 import GooseFSMaster
+import GooseFSRPC
 import Logging
 
 // goosefs-master: reads configuration, logs to a file (and stderr), serves until SIGTERM/SIGINT.

@@ -11,6 +11,7 @@ import Testing
     "GooseFSJournal": ["GooseFSCore"],
     "GooseFSUFS": ["GooseFSCore", "CGooseFSHTTP"],
     "GooseFSMaster": ["GooseFSCore", "GooseFSRPC", "GooseFSJournal", "GooseFSUFS"],
+    "GooseFSWorker": ["GooseFSCore", "GooseFSRPC", "GooseFSUFS", "CGooseFSURing"],
     "GooseFSClient": ["GooseFSCore", "GooseFSRPC"],
     "GooseFSShell": ["GooseFSCore", "GooseFSClient"],
   ]

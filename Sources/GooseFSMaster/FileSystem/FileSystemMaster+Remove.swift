@@ -28,12 +28,14 @@ extension FileSystemMaster {
       }
     }
     let time = now
-    try await namespace.mutate { state in
-      guard let current = state.inode(at: path), current.id == inode.id else { return ([], ()) }
+    let removedBlocks = try await namespace.mutate { state -> ([JournalEntry], [Int64]) in
+      guard let current = state.inode(at: path), current.id == inode.id else { return ([], []) }
       var entries = deletionEntries(forSubtreeOf: current.id, in: state)
       if let touch = touchedParent(current.parentID, in: state, at: time) { entries.append(touch) }
-      return (entries, ())
+      return (entries, state.subtree(of: current.id).flatMap(\.blockIds))
     }
+    // Cached copies of deleted files are useless: workers drop them with their next heartbeat.
+    _ = blockMaster.free(removedBlocks)
   }
 
   private func validateRemoval(

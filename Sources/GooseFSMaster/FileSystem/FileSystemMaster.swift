@@ -25,6 +25,7 @@ final class FileSystemMaster: Sendable {
   let namespace: JournaledNamespace
   let ufsManager: UFSManager
   let permissions: PermissionChecker
+  let blockMaster: BlockMaster
   let settings: NamespaceSettings
   let logger: Logger
   let clock: @Sendable () -> Int64
@@ -34,10 +35,11 @@ final class FileSystemMaster: Sendable {
 
   init(
     namespace: JournaledNamespace, ufsManager: UFSManager, permissions: PermissionChecker,
-    settings: NamespaceSettings, logger: Logger,
+    settings: NamespaceSettings, logger: Logger, blockMaster: BlockMaster? = nil,
     clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970 * 1000) }
   ) {
     self.namespace = namespace
+    self.blockMaster = blockMaster ?? BlockMaster(workerTimeout: .seconds(300), logger: logger)
     self.ufsManager = ufsManager
     self.permissions = permissions
     self.settings = settings

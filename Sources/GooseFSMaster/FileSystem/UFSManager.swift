@@ -20,6 +20,11 @@ final class UFSManager: Sendable {
     try registry.create(uri: uri, options: baseOptions.merging(options) { _, mount in mount })
   }
 
+  /// A mount's options over the cluster-wide ones: what workers use to reach the same store.
+  func options(for mount: MountRecord) -> [String: String] {
+    baseOptions.merging(mount.properties) { _, mount in mount }
+  }
+
   func client(for mount: MountRecord) throws -> any UnderFileSystem {
     if let cached = clients.withLock({ $0[mount.mountID] }), cached.uri == mount.ufsUri {
       return cached.ufs

@@ -43,7 +43,8 @@ public struct MasterProcess: Sendable {
       ufsManager: UFSManager(registry: .standard, baseOptions: configuration.properties(withPrefix: "goosefs.underfs.")),
       permissions: PermissionChecker(
         enabled: settings.permissionsEnabled, superuser: superuser.user, supergroup: settings.supergroup),
-      settings: settings.namespace, logger: logger)
+      settings: settings.namespace, logger: logger,
+      blockMaster: BlockMaster(workerTimeout: .milliseconds(settings.workerTimeoutMs), logger: logger))
     try await master.bootstrap(
       rootUFS: settings.rootUFS, rootOptions: settings.rootOptions, readOnly: settings.rootReadOnly,
       shared: settings.rootShared, superuser: superuser)
@@ -52,15 +53,20 @@ public struct MasterProcess: Sendable {
     let clusterID = master.clusterID
     let info: @Sendable () -> MasterInfo = {
       let nowMs = Int64(Date().timeIntervalSince1970 * 1000)
+      let capacity = master.blockMaster.capacitySummary()
       return MasterInfo(
         leaderAddress: "\(settings.hostname):\(settings.rpcPort)", rpcPort: settings.rpcPort, webPort: settings.webPort,
-        startTimeMs: startTimeMs, upTimeMs: nowMs - startTimeMs, version: GooseFSVersion.current, clusterID: clusterID)
+        startTimeMs: startTimeMs, upTimeMs: nowMs - startTimeMs, version: GooseFSVersion.current,
+        liveWorkers: capacity.live, lostWorkers: capacity.lost, tiers: capacity.tiers, clusterID: clusterID)
     }
     let server = GRPCServer(
       transport: .http2NIOPosix(
         address: .ipv4(host: settings.bindHost, port: settings.rpcPort), transportSecurity: .plaintext),
-      services: [FileSystemMasterService(master: master), MetaMasterService(master: master, info: info)])
-    let web = try await MasterWebServer.start(host: settings.webBindHost, port: settings.webPort) { path in
+      services: [
+        FileSystemMasterService(master: master), MetaMasterService(master: master, info: info),
+        BlockMasterService(master: master),
+      ])
+    let web = try await StatusWebServer.start(host: settings.webBindHost, port: settings.webPort) { path in
       Self.webResponse(path: path, info: info(), metrics: master.namespaceMetrics())
     }
     logger.info(
@@ -69,6 +75,7 @@ public struct MasterProcess: Sendable {
     try await withThrowingDiscardingTaskGroup { group in
       group.addTask { try await server.serve() }
       group.addTask { await namespace.runCheckpointer() }
+      group.addTask { await master.blockMaster.runLostWorkerDetector(interval: .milliseconds(settings.lostWorkerDetectionIntervalMs)) }
       group.addTask { await master.runTTLChecker(intervalMs: settings.ttlCheckIntervalMs, superuser: superuser) }
       group.addTask {
         // Waits for cancellation, then stops the servers so the group can finish.

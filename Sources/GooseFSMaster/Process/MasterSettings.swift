@@ -20,6 +20,9 @@ struct MasterSettings: Sendable {
   var supergroup: String
   var loginUser: String?
   var ttlCheckIntervalMs: Int64
+  /// goosefs.master.worker.timeout: a worker silent this long is lost.
+  var workerTimeoutMs: Int64
+  var lostWorkerDetectionIntervalMs: Int64
   var namespace: NamespaceSettings
 
   init(_ configuration: Configuration) throws {
@@ -41,6 +44,8 @@ struct MasterSettings: Sendable {
     supergroup = configuration.string(PropertyKeys.securityAuthorizationPermissionSupergroup)
     loginUser = configuration.value(PropertyKeys.securityLoginUsername)
     ttlCheckIntervalMs = try configuration.milliseconds(PropertyKeys.masterTtlCheckerInterval)
+    workerTimeoutMs = max(1, try configuration.milliseconds(PropertyKeys.masterWorkerTimeout))
+    lostWorkerDetectionIntervalMs = max(10, try configuration.milliseconds(PropertyKeys.masterLostWorkerDetectionInterval))
     let umaskText = configuration.string(PropertyKeys.securityAuthorizationPermissionUmask)
     guard let umask = UInt32(umaskText, radix: 8), umask <= 0o777 else {
       throw GooseFSError(

@@ -16,7 +16,7 @@ struct FileSystemMasterService: Goosefs_Grpc_FileSystemMasterClientService.Servi
   ) async throws -> ServerResponse<Goosefs_Grpc_GetStatusResponse> {
     try await RPCHandling.unary(request) { message, caller in
       let info = try await master.getStatus(message.path, syncIntervalMs: Self.interval(message.hasSync ? message.sync : nil), caller: caller)
-      return .with { $0.info = info.proto }
+      return .with { $0.info = master.withBlocks(info, withBlockInfos: true).proto }
     }
   }
 
@@ -37,7 +37,7 @@ struct FileSystemMasterService: Goosefs_Grpc_FileSystemMasterClientService.Servi
           syncIntervalMs: Self.interval(message.hasSync ? message.sync : nil), pageSize: Int(message.pageSize),
           caller: caller
         ) { page in
-          try await writer.write(.with { $0.infos = page.map(\.proto) })
+          try await writer.write(.with { $0.infos = page.map { master.withBlocks($0, withBlockInfos: false).proto } })
         }
       } catch {
         throw RPCErrorMapping.rpcError(from: error)
@@ -171,6 +171,28 @@ struct FileSystemMasterService: Goosefs_Grpc_FileSystemMasterClientService.Servi
         $0.inconsistentPaths = report.paths
         $0.repairedCount = report.repaired
       }
+    }
+  }
+
+  func free(
+    request: ServerRequest<Goosefs_Grpc_FreeRequest>, context: ServerContext
+  ) async throws -> ServerResponse<Goosefs_Grpc_FreeResponse> {
+    try await RPCHandling.unary(request) { m, caller in
+      let outcome = try await master.free(m.path, recursive: m.recursive, forced: m.forced, caller: caller)
+      return .with {
+        $0.freedBlockCount = Int64(outcome.freedBlocks)
+        $0.notPersistedPaths = outcome.notPersisted
+        $0.pinnedPaths = outcome.pinned
+      }
+    }
+  }
+
+  func schedulePersist(
+    request: ServerRequest<Goosefs_Grpc_SchedulePersistRequest>, context: ServerContext
+  ) async throws -> ServerResponse<Goosefs_Grpc_SchedulePersistResponse> {
+    try await RPCHandling.unary(request) { m, caller in
+      try await master.schedulePersist(m.path, caller: caller)
+      return Goosefs_Grpc_SchedulePersistResponse()
     }
   }
 }

@@ -17,21 +17,24 @@ struct MetaMasterService: Goosefs_Grpc_MetaMasterClientService.ServiceProtocol {
     request: ServerRequest<Goosefs_Grpc_GetMetricsRequest>, context: ServerContext
   ) async throws -> ServerResponse<Goosefs_Grpc_GetMetricsResponse> {
     try await RPCHandling.unary(request) { _, _ in
-      // Cluster data-path counters stay at zero until workers report them (worker issue).
-      let cluster = [
-        "Cluster.BytesReadLocal", "Cluster.BytesReadRemote", "Cluster.BytesReadUfsAll", "Cluster.BytesWrittenLocal",
-        "Cluster.BytesWrittenUfsAll",
-      ].map { MetricValue(name: $0, kind: .counter, value: 0) }
-      let throughput = [
-        "Cluster.BytesReadLocalThroughput", "Cluster.BytesReadRemoteThroughput", "Cluster.BytesReadUfsThroughput",
-      ].map { MetricValue(name: $0, kind: .gauge, value: 0) }
+      let capacity = master.blockMaster.capacitySummary()
       let workers = [
-        MetricValue(name: "Cluster.Workers", kind: .gauge, value: 0),
-        MetricValue(name: "Cluster.CapacityTotal", kind: .gauge, value: 0),
-        MetricValue(name: "Cluster.CapacityUsed", kind: .gauge, value: 0),
+        MetricValue(name: "Cluster.Workers", kind: .gauge, value: Double(capacity.live)),
+        MetricValue(
+          name: "Cluster.CapacityTotal", kind: .gauge, value: Double(capacity.tiers.reduce(0) { $0 + $1.capacityBytes })),
+        MetricValue(name: "Cluster.CapacityUsed", kind: .gauge, value: Double(capacity.tiers.reduce(0) { $0 + $1.usedBytes })),
       ]
-      let metrics = cluster + throughput + workers + master.namespaceMetrics()
+      let metrics = master.blockMaster.metrics.snapshot() + workers + master.namespaceMetrics()
       return .with { $0.metrics = metrics.map(\.proto) }
+    }
+  }
+
+  func reportClientMetrics(
+    request: ServerRequest<Goosefs_Grpc_ReportClientMetricsRequest>, context: ServerContext
+  ) async throws -> ServerResponse<Goosefs_Grpc_ReportClientMetricsResponse> {
+    try await RPCHandling.unary(request) { m, _ in
+      master.blockMaster.metrics.add(m.counterDeltas)
+      return Goosefs_Grpc_ReportClientMetricsResponse()
     }
   }
 }

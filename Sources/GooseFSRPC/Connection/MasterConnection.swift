@@ -1,13 +1,13 @@
 import GRPCCore
 import GRPCNIOTransportHTTP2
 import GooseFSCore
-import GooseFSRPC
+
 import Synchronization
 
 /// gRPC channels to every configured master, with the retry and leader-following logic all calls
 /// share. Channels connect lazily, so commands that never call the master cost nothing.
 public final class MasterConnection: Sendable {
-  typealias Transport = HTTP2ClientTransport.Posix
+  public typealias Transport = HTTP2ClientTransport.Posix
 
   let addresses: [MasterAddress]
   let clients: [GRPCClient<Transport>]
@@ -19,17 +19,20 @@ public final class MasterConnection: Sendable {
   /// goosefs.user.file.metadata.sync.interval of this client, sent with every metadata call as
   /// Alluxio clients do (so `fs -D…sync.interval=0 ls` re-syncs).
   public let syncIntervalMs: Int64
+  /// The configuration the connection was opened with (clients derive their data settings from it).
+  public let configuration: Configuration
   /// Index of the master that answered last: the leader, as far as we know.
   private let preferred = Mutex(0)
 
   /// Deadlines: most calls are quick; listings and metadata loads of big trees may take long.
-  static let shortCallTimeout: Duration = .seconds(60)
-  static let longCallTimeout: Duration = .seconds(3600)
+  public static let shortCallTimeout: Duration = .seconds(60)
+  public static let longCallTimeout: Duration = .seconds(3600)
 
   private init(
     addresses: [MasterAddress], clients: [GRPCClient<Transport>], identity: CallerIdentity, retry: RetryPolicy,
-    persistByDefault: Bool, syncIntervalMs: Int64
+    persistByDefault: Bool, syncIntervalMs: Int64, configuration: Configuration
   ) {
+    self.configuration = configuration
     self.persistByDefault = persistByDefault
     self.syncIntervalMs = syncIntervalMs
     self.addresses = addresses
@@ -54,7 +57,8 @@ public final class MasterConnection: Sendable {
     let connection = MasterConnection(
       addresses: addresses, clients: clients, identity: identity, retry: retry,
       persistByDefault: !["MUST_CACHE", "TRY_CACHE"].contains(writeType),
-      syncIntervalMs: try configuration.milliseconds(PropertyKeys.userFileMetadataSyncInterval))
+      syncIntervalMs: try configuration.milliseconds(PropertyKeys.userFileMetadataSyncInterval),
+      configuration: configuration)
     return try await withThrowingTaskGroup(of: Void.self) { group in
       for client in clients {
         group.addTask { try await client.runConnections() }
@@ -68,7 +72,7 @@ public final class MasterConnection: Sendable {
 
   /// Runs `call` against the masters, moving on to the next one when a master is unreachable or
   /// not the leader, with backoff, until the retry budget is spent.
-  func call<T: Sendable>(
+  public func call<T: Sendable>(
     _ operation: String, timeout: Duration = MasterConnection.shortCallTimeout,
     _ call: (GRPCClient<Transport>, Metadata, CallOptions) async throws -> T
   ) async throws -> T {

@@ -4,14 +4,14 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 
-/// The master's web port: a small read-only status API (`/api/v1/master/info`, `/metrics`).
+/// A server's web port: a small read-only status API (`/api/v1/...`, `/metrics`).
 /// Nothing it serves contains configuration values, so no secret can leak through it.
-final class MasterWebServer: Sendable {
-  typealias Responder = @Sendable (String) -> (status: HTTPResponseStatus, contentType: String, body: String)
+public final class StatusWebServer: Sendable {
+  public typealias Responder = @Sendable (String) -> (status: HTTPResponseStatus, contentType: String, body: String)
 
   private let channel: any Channel
 
-  static func start(host: String, port: Int, respond: @escaping Responder) async throws -> MasterWebServer {
+  public static func start(host: String, port: Int, respond: @escaping Responder) async throws -> StatusWebServer {
     let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
       .serverChannelOption(.backlog, value: 64)
       .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -21,7 +21,7 @@ final class MasterWebServer: Sendable {
         }
       }
     let channel = try await bootstrap.bind(host: host, port: port).get()
-    return MasterWebServer(channel: channel)
+    return StatusWebServer(channel: channel)
   }
 
   private init(channel: any Channel) {
@@ -30,7 +30,7 @@ final class MasterWebServer: Sendable {
 
   var port: Int? { channel.localAddress?.port }
 
-  func close() async {
+  public func close() async {
     try? await channel.close()
   }
 }
@@ -39,9 +39,9 @@ private final class WebHandler: ChannelInboundHandler, Sendable {
   typealias InboundIn = HTTPServerRequestPart
   typealias OutboundOut = HTTPServerResponsePart
 
-  let respond: MasterWebServer.Responder
+  let respond: StatusWebServer.Responder
 
-  init(respond: @escaping MasterWebServer.Responder) {
+  init(respond: @escaping StatusWebServer.Responder) {
     self.respond = respond
   }
 

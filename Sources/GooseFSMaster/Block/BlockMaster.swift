@@ -1,0 +1,200 @@
+import GooseFSCore
+import Logging
+import Synchronization
+
+/// A file a worker must write to the under store (ASYNC_THROUGH, `fs persist`).
+struct PersistJob: Sendable {
+  var fileID: Int64
+  var path: String
+  var mountID: Int64
+  var ufsPath: String
+  var length: Int64
+  var blocks: [FileBlockInfo]
+  /// The worker it was handed to; nil until a worker holding its blocks heartbeats.
+  var assignedWorker: Int64?
+}
+
+/// Workers, capacities, block locations and the commands workers pick up with their heartbeats.
+/// All state is memory: a restarted master tells unknown workers to register again.
+final class BlockMaster: Sendable {
+  private let registry = Mutex(WorkerRegistry())
+  private let persistJobs = Mutex<[Int64: PersistJob]>([:])
+  let metrics = ClusterMetrics()
+  let workerTimeout: Duration
+  let logger: Logger
+
+  init(workerTimeout: Duration, logger: Logger) {
+    self.workerTimeout = workerTimeout
+    self.logger = logger
+  }
+
+  // MARK: Worker lifecycle
+
+  func workerID(for address: WorkerNetAddress) -> Int64 {
+    registry.withLock { $0.workerID(for: address, now: .now) }
+  }
+
+  func register(
+    id: Int64, address: WorkerNetAddress, tiers: [TierCapacity], blocks: [(Int64, String)], startTimeMs: Int64
+  ) {
+    registry.withLock { $0.register(id: id, address: address, tiers: tiers, blocks: blocks, startTimeMs: startTimeMs, now: .now) }
+    logger.info("Worker \(id) registered from \(address.hostAndPort) with \(blocks.count) blocks.")
+  }
+
+  struct HeartbeatCommands: Sendable {
+    var mustRegister = false
+    var free: [Int64] = []
+    var persist: [PersistJob] = []
+  }
+
+  func heartbeat(
+    id: Int64, tiers: [TierCapacity], added: [(Int64, String)], removed: [Int64], metricDeltas: [String: Double]
+  ) -> HeartbeatCommands {
+    metrics.add(metricDeltas)
+    let known = registry.withLock { registry -> Bool in
+      guard let record = registry.workers[id], record.registered, !record.lost else { return false }
+      registry.workers[id]?.lastContact = .now
+      registry.workers[id]?.tiers = tiers
+      for (block, tier) in added { registry.addBlock(block, tier: tier, worker: id) }
+      for block in removed { registry.removeBlock(block, worker: id) }
+      return true
+    }
+    guard known else { return HeartbeatCommands(mustRegister: true) }
+    var commands = HeartbeatCommands()
+    commands.free = registry.withLock { Array($0.pendingFree.removeValue(forKey: id) ?? []) }
+    commands.persist = assignPersistJobs(to: id)
+    return commands
+  }
+
+  func commitBlock(worker id: Int64, block: Int64, tier: String, tiers: [TierCapacity]) throws {
+    try registry.withLock { registry in
+      guard let record = registry.workers[id], !record.lost else {
+        throw GooseFSError(.notFound, "Worker \(id) is not registered with this master.")
+      }
+      registry.workers[id]?.lastContact = .now
+      if !tiers.isEmpty { registry.workers[id]?.tiers = tiers }
+      registry.addBlock(block, tier: tier, worker: id)
+    }
+  }
+
+  /// Marks silent workers lost (their blocks are no longer offered to readers).
+  func detectLostWorkers(now: ContinuousClock.Instant = .now) {
+    let lost = registry.withLock { $0.markLost(olderThan: workerTimeout, now: now) }
+    for worker in lost {
+      logger.warning("Worker \(worker.id) at \(worker.address.hostAndPort) is lost: no heartbeat for \(workerTimeout).")
+      persistJobs.withLock { jobs in
+        for (fileID, job) in jobs where job.assignedWorker == worker.id { jobs[fileID]?.assignedWorker = nil }
+      }
+    }
+  }
+
+  func runLostWorkerDetector(interval: Duration) async {
+    while !Task.isCancelled {
+      try? await Task.sleep(for: interval)
+      detectLostWorkers()
+    }
+  }
+
+  // MARK: Queries
+
+  func workerInfos(includeLost: Bool) -> [WorkerInfo] {
+    let now = ContinuousClock.now
+    return registry.withLock { registry in
+      registry.workers.values.filter { includeLost || !$0.lost }
+        .filter { $0.registered || $0.lost }
+        .sorted { $0.address.host == $1.address.host ? $0.address.rpcPort < $1.address.rpcPort : $0.address.host < $1.address.host }
+        .map { record in
+          WorkerInfo(
+            id: record.id, address: record.address,
+            lastContactSeconds: (now - record.lastContact).components.seconds,
+            state: record.lost ? .lost : .live, tiers: record.tiers, startTimeMs: record.startTimeMs,
+            blockCount: Int64(record.blocks.count))
+        }
+    }
+  }
+
+  func locations(of blocks: [Int64]) -> [Int64: [BlockLocation]] {
+    registry.withLock { registry in
+      var result: [Int64: [BlockLocation]] = [:]
+      for block in blocks { result[block] = registry.locations(of: block) }
+      return result
+    }
+  }
+
+  /// Live/lost worker counts and capacity per tier alias over live workers (top tier first).
+  func capacitySummary() -> (live: Int, lost: Int, tiers: [TierCapacity]) {
+    let workers = workerInfos(includeLost: true)
+    var order: [String] = []
+    var sums: [String: (Int64, Int64)] = [:]
+    for worker in workers where worker.state == .live {
+      for tier in worker.tiers {
+        if sums[tier.alias] == nil { order.append(tier.alias) }
+        let (capacity, used) = sums[tier.alias] ?? (0, 0)
+        sums[tier.alias] = (capacity + tier.capacityBytes, used + tier.usedBytes)
+      }
+    }
+    let rank = ["MEM": 0, "SSD": 1, "HDD": 2]
+    let tiers = order.sorted { (rank[$0] ?? 3, $0) < (rank[$1] ?? 3, $1) }.map {
+      TierCapacity(alias: $0, capacityBytes: sums[$0]!.0, usedBytes: sums[$0]!.1)
+    }
+    return (workers.filter { $0.state == .live }.count, workers.filter { $0.state == .lost }.count, tiers)
+  }
+
+  // MARK: Commands for workers
+
+  /// Forgets the cached copies of `blocks` and tells their workers to delete them.
+  func free(_ blocks: [Int64]) -> Int {
+    registry.withLock { registry in
+      var count = 0
+      for block in blocks {
+        guard let holders = registry.locations[block] else { continue }
+        for worker in holders.keys {
+          registry.pendingFree[worker, default: []].insert(block)
+          registry.removeBlock(block, worker: worker)
+          count += 1
+        }
+      }
+      return count
+    }
+  }
+
+  func schedulePersist(_ job: PersistJob) {
+    persistJobs.withLock { jobs in
+      if jobs[job.fileID] == nil { jobs[job.fileID] = job }
+    }
+  }
+
+  func finishPersist(fileID: Int64) -> PersistJob? {
+    persistJobs.withLock { $0.removeValue(forKey: fileID) }
+  }
+
+  func persistFailed(fileID: Int64) {
+    persistJobs.withLock { $0[fileID]?.assignedWorker = nil }
+  }
+
+  func isPersistScheduled(fileID: Int64) -> Bool {
+    persistJobs.withLock { $0[fileID] != nil }
+  }
+
+  /// Hands unassigned jobs to this worker when it holds the file's first block (or any block when
+  /// no live worker holds the first one); the worker fetches the rest from their holders.
+  private func assignPersistJobs(to worker: Int64) -> [PersistJob] {
+    let holdings = registry.withLock { registry -> (Set<Int64>, Set<Int64>) in
+      let mine = registry.workers[worker]?.blocks ?? []
+      return (mine, Set(registry.locations.keys))
+    }
+    return persistJobs.withLock { jobs in
+      var assigned: [PersistJob] = []
+      for (fileID, job) in jobs where job.assignedWorker == nil {
+        let ids = job.blocks.map(\.blockID)
+        let first = ids.first
+        let holdsFirst = first.map { holdings.0.contains($0) } ?? true
+        let firstHeldElsewhere = first.map { holdings.1.contains($0) } ?? false
+        guard holdsFirst || (!firstHeldElsewhere && ids.contains(where: holdings.0.contains)) else { continue }
+        jobs[fileID]?.assignedWorker = worker
+        assigned.append(job)
+      }
+      return assigned
+    }
+  }
+}

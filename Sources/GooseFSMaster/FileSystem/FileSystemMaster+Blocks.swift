@@ -1,0 +1,143 @@
+import GooseFSCore
+import GooseFSRPC
+
+extension FileSystemMaster {
+  /// Adds what the block master knows to a FileInfo: cached percentages always, and each block
+  /// with its locations when `withBlockInfos` (getStatus; listings stay light).
+  func withBlocks(_ info: FileInfo, withBlockInfos: Bool) -> FileInfo {
+    guard info.kind == .file, info.length > 0, !info.blockIDs.isEmpty else { return info }
+    var info = info
+    let locations = blockMaster.locations(of: info.blockIDs)
+    var cached: Int64 = 0
+    var inMemory: Int64 = 0
+    var blocks: [FileBlockInfo] = []
+    for (index, blockID) in info.blockIDs.enumerated() {
+      let offset = Int64(index) * info.blockSizeBytes
+      let length = min(info.blockSizeBytes, info.length - offset)
+      let here = locations[blockID] ?? []
+      if !here.isEmpty { cached += length }
+      if here.contains(where: { $0.tierAlias == "MEM" }) { inMemory += length }
+      if withBlockInfos {
+        blocks.append(FileBlockInfo(blockID: blockID, offset: offset, length: length, locations: here))
+      }
+    }
+    info.inGooseFSPercentage = Int32(cached * 100 / info.length)
+    info.inMemoryPercentage = Int32(inMemory * 100 / info.length)
+    info.fileBlockInfos = blocks
+    return info
+  }
+
+  struct FreeOutcome: Sendable {
+    var freedBlocks = 0
+    var notPersisted: [String] = []
+    var pinned: [String] = []
+  }
+
+  /// Drops cached copies under `path`. Never the only copy: files not persisted are refused and
+  /// named; pinned files are refused unless `forced` (Alluxio's `free -f`).
+  func free(_ rawPath: String, recursive: Bool, forced: Bool, caller: CallerIdentity) async throws -> FreeOutcome {
+    let path = try NamespacePath.normalize(rawPath)
+    let candidates = try namespace.read { state -> [(String, InodeRecord)] in
+      let inode = try existing(path, in: state)
+      try checkAccess(caller, .read, path: path, in: state)
+      if inode.kind == .directory, !recursive, state.childCount(of: inode.id) > 0 {
+        throw GooseFSError(
+          .invalidArgument, "Cannot free directory \(path) without the recursive option (use -R or free a file).")
+      }
+      return state.subtree(of: inode.id).filter { $0.kind == .file }.map { (state.path(of: $0.id), $0) }
+    }
+    var outcome = FreeOutcome()
+    var blocks: [Int64] = []
+    let cachedBlocks = blockMaster.locations(of: candidates.flatMap { $0.1.blockIds })
+    for (filePath, inode) in candidates {
+      let isCached = inode.blockIds.contains { !(cachedBlocks[$0] ?? []).isEmpty }
+      guard isCached else { continue }
+      if inode.persistenceState != .persisted {
+        outcome.notPersisted.append(filePath)
+      } else if inode.pinned, !forced {
+        outcome.pinned.append(filePath)
+      } else {
+        blocks.append(contentsOf: inode.blockIds)
+      }
+    }
+    outcome.freedBlocks = blockMaster.free(blocks)
+    return outcome
+  }
+
+  /// Queues a completed file for a worker to write to the under store.
+  func schedulePersist(_ rawPath: String, caller: CallerIdentity) async throws {
+    let path = try NamespacePath.normalize(rawPath)
+    let (inode, resolved) = try namespace.read { state -> (InodeRecord, ResolvedPath) in
+      let inode = try existing(path, in: state)
+      try checkAccess(caller, .write, path: path, in: state)
+      guard inode.kind == .file else { throw GooseFSError(.invalidArgument, "\(path) is not a file: only files are persisted.") }
+      guard inode.completed else { throw GooseFSError(.failedPrecondition, "File \(path) is not complete yet.") }
+      guard let resolved = state.resolve(path) else { throw GooseFSError.pathDoesNotExist(path) }
+      if resolved.mount.readOnly {
+        throw GooseFSError(.permissionDenied, "Cannot persist \(path): mount point \(resolved.mount.goosefsPath) is read-only.")
+      }
+      return (inode, resolved)
+    }
+    if inode.persistenceState == .persisted { return }
+    let info = withBlocks(try currentInfo(path), withBlockInfos: true)
+    if info.length > 0, info.fileBlockInfos.contains(where: { $0.locations.isEmpty }) {
+      throw GooseFSError(
+        .unavailable, "Cannot persist \(path): some of its blocks are not cached on any live worker (the file is lost).")
+    }
+    if inode.persistenceState != .toBePersisted {
+      try await namespace.mutate { state in
+        guard var current = state.inodes[inode.id], current.persistenceState != .persisted else { return ([], ()) }
+        current.persistenceState = .toBePersisted
+        return ([.with { $0.upsertInode = current }], ())
+      }
+    }
+    blockMaster.schedulePersist(
+      PersistJob(
+        fileID: inode.id, path: path, mountID: resolved.mount.mountID, ufsPath: resolved.ufsPath,
+        length: info.length, blocks: info.fileBlockInfos))
+  }
+
+  /// A worker wrote the file to the under store: it is PERSISTED (with its ancestors).
+  func commitPersist(fileID: Int64, fingerprint: String, failure: String?) async throws {
+    if let failure {
+      blockMaster.persistFailed(fileID: fileID)
+      logger.warning("Persisting file \(fileID) failed on a worker, will retry: \(failure)")
+      return
+    }
+    _ = blockMaster.finishPersist(fileID: fileID)
+    try await namespace.mutate { state in
+      guard var file = state.inodes[fileID] else { return ([], ()) }
+      var entries: [JournalEntry] = []
+      file.persistenceState = .persisted
+      file.ufsFingerprint = fingerprint
+      entries.append(.with { $0.upsertInode = file })
+      var parentID = file.parentID
+      while var parent = state.inodes[parentID], parent.persistenceState != .persisted, parent.id != parent.parentID {
+        parent.persistenceState = .persisted
+        entries.append(.with { $0.upsertInode = parent })
+        parentID = parent.parentID
+      }
+      return (entries, ())
+    }
+  }
+
+  /// Where a mount's data lives and every option needed to reach it (for workers only).
+  func ufsInfo(mountID: Int64) throws -> (uri: String, options: [String: String], readOnly: Bool) {
+    let mount = try namespace.read { state -> MountRecord in
+      guard let mount = state.mounts[mountID] else {
+        throw GooseFSError(.notFound, "Mount \(mountID) does not exist (it may have been unmounted).")
+      }
+      return mount
+    }
+    return (mount.ufsUri, ufsManager.options(for: mount), mount.readOnly)
+  }
+}
+
+extension FileSystemMaster {
+  /// Block containers of pinned files: workers never evict their blocks.
+  func pinnedBlockContainers() -> [Int64] {
+    namespace.read { state in
+      state.inodes.values.filter { $0.pinned && $0.kind == .file }.map(\.blockContainerID)
+    }
+  }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import GooseFSCore
+import Logging
+import Testing
+
+@testable import GooseFSMaster
+
+/// The block master's bookkeeping: registration, heartbeats, lost workers, free and persist commands.
+@Suite struct BlockMasterTests {
+  static func blockMaster(timeout: Duration = .seconds(60)) -> BlockMaster {
+    var logger = Logger(label: "test")
+    logger.logLevel = .error
+    return BlockMaster(workerTimeout: timeout, logger: logger)
+  }
+
+  static let memTier = [TierCapacity(alias: "MEM", capacityBytes: 1000, usedBytes: 300)]
+
+  @Test func registeredBlocksHaveLocationsAndCapacityIsSummed() {
+    let master = Self.blockMaster()
+    let a = WorkerNetAddress(host: "10.0.0.1", rpcPort: 9203)
+    let b = WorkerNetAddress(host: "10.0.0.2", rpcPort: 9203)
+    let idA = master.workerID(for: a)
+    let idB = master.workerID(for: b)
+    #expect(idA != idB)
+    #expect(master.workerID(for: a) == idA, "the same address keeps its id")
+    master.register(id: idA, address: a, tiers: Self.memTier, blocks: [(7, "MEM")], startTimeMs: 1)
+    master.register(id: idB, address: b, tiers: Self.memTier, blocks: [(7, "MEM"), (8, "MEM")], startTimeMs: 1)
+    #expect(master.locations(of: [7])[7]?.map(\.workerID) == [idA, idB].sorted())
+    let summary = master.capacitySummary()
+    #expect(summary.live == 2)
+    #expect(summary.tiers == [TierCapacity(alias: "MEM", capacityBytes: 2000, usedBytes: 600)])
+  }
+
+  @Test func heartbeatDeltasMoveLocationsAndUnknownWorkersMustRegister() {
+    let master = Self.blockMaster()
+    let a = WorkerNetAddress(host: "h", rpcPort: 1)
+    #expect(master.heartbeat(id: 42, tiers: [], added: [], removed: [], metricDeltas: [:]).mustRegister)
+    let id = master.workerID(for: a)
+    #expect(master.heartbeat(id: id, tiers: [], added: [], removed: [], metricDeltas: [:]).mustRegister, "id given but no report yet")
+    master.register(id: id, address: a, tiers: Self.memTier, blocks: [(1, "MEM")], startTimeMs: 0)
+    let commands = master.heartbeat(id: id, tiers: Self.memTier, added: [(2, "SSD")], removed: [1], metricDeltas: [:])
+    #expect(!commands.mustRegister)
+    #expect(master.locations(of: [1])[1] == [])
+    #expect(master.locations(of: [2])[2]?.first?.tierAlias == "SSD")
+  }
+
+  @Test func silentWorkersAreLostWithTheirLocationsAndComeBackByRegistering() {
+    let master = Self.blockMaster(timeout: .seconds(5))
+    let a = WorkerNetAddress(host: "h", rpcPort: 1)
+    let id = master.workerID(for: a)
+    master.register(id: id, address: a, tiers: Self.memTier, blocks: [(1, "MEM")], startTimeMs: 0)
+    master.detectLostWorkers(now: .now + .seconds(1))
+    #expect(master.capacitySummary().live == 1)
+    master.detectLostWorkers(now: .now + .seconds(10))
+    #expect(master.capacitySummary().live == 0)
+    #expect(master.capacitySummary().lost == 1)
+    #expect(master.locations(of: [1])[1] == [])
+    #expect(master.heartbeat(id: id, tiers: [], added: [], removed: [], metricDeltas: [:]).mustRegister)
+    master.register(id: master.workerID(for: a), address: a, tiers: Self.memTier, blocks: [(1, "MEM")], startTimeMs: 0)
+    #expect(master.capacitySummary().live == 1)
+    #expect(master.locations(of: [1])[1]?.count == 1)
+  }
+
+  @Test func freeDropsLocationsAndTellsTheHoldersOnce() {
+    let master = Self.blockMaster()
+    let a = WorkerNetAddress(host: "h", rpcPort: 1)
+    let id = master.workerID(for: a)
+    master.register(id: id, address: a, tiers: Self.memTier, blocks: [(1, "MEM"), (2, "MEM")], startTimeMs: 0)
+    #expect(master.free([1, 3]) == 1)
+    #expect(master.locations(of: [1])[1] == [])
+    #expect(master.heartbeat(id: id, tiers: [], added: [], removed: [], metricDeltas: [:]).free == [1])
+    #expect(master.heartbeat(id: id, tiers: [], added: [], removed: [], metricDeltas: [:]).free == [])
+  }
+
+  @Test func persistJobsGoToTheHolderOfTheFirstBlockAndMoveOnWhenItIsLost() {
+    let master = Self.blockMaster(timeout: .seconds(5))
+    let a = WorkerNetAddress(host: "a", rpcPort: 1)
+    let b = WorkerNetAddress(host: "b", rpcPort: 1)
+    let idA = master.workerID(for: a)
+    let idB = master.workerID(for: b)
+    master.register(id: idA, address: a, tiers: Self.memTier, blocks: [(10, "MEM")], startTimeMs: 0)
+    master.register(id: idB, address: b, tiers: Self.memTier, blocks: [(11, "MEM")], startTimeMs: 0)
+    master.schedulePersist(
+      PersistJob(
+        fileID: 5, path: "/f", mountID: 1, ufsPath: "/u/f", length: 2,
+        blocks: [FileBlockInfo(blockID: 10, offset: 0, length: 1), FileBlockInfo(blockID: 11, offset: 1, length: 1)]))
+    #expect(master.heartbeat(id: idB, tiers: [], added: [], removed: [], metricDeltas: [:]).persist.isEmpty)
+    #expect(master.heartbeat(id: idA, tiers: [], added: [], removed: [], metricDeltas: [:]).persist.map(\.fileID) == [5])
+    #expect(master.heartbeat(id: idA, tiers: [], added: [], removed: [], metricDeltas: [:]).persist.isEmpty, "assigned once")
+    // A loses contact: the job is handed to B, which holds the rest of the file.
+    _ = master.heartbeat(id: idB, tiers: [], added: [], removed: [], metricDeltas: [:])
+    master.detectLostWorkers(now: .now + .seconds(10))
+    master.register(id: idB, address: b, tiers: Self.memTier, blocks: [(11, "MEM")], startTimeMs: 0)
+    #expect(master.heartbeat(id: idB, tiers: [], added: [], removed: [], metricDeltas: [:]).persist.map(\.fileID) == [5])
+  }
+
+  @Test func clusterMetricsSumKnownCountersAndIgnoreInventedOnes() {
+    let metrics = ClusterMetrics()
+    metrics.add(["Cluster.BytesReadUfsAll": 100, "Cluster.Evil": 5, "Cluster.BytesReadRemote": -3])
+    metrics.add(["Cluster.BytesReadUfsAll": 50])
+    let values = Dictionary(uniqueKeysWithValues: metrics.snapshot().map { ($0.name, $0.value) })
+    #expect(values["Cluster.BytesReadUfsAll"] == 150)
+    #expect(values["Cluster.BytesReadUfsThroughput"] == 150)
+    #expect(values["Cluster.BytesReadRemote"] == 0)
+    #expect(values["Cluster.Evil"] == nil)
+  }
+}
