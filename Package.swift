@@ -13,6 +13,7 @@ let package = Package(
   platforms: [.macOS(.v15)],
   products: [
     .executable(name: "goosefs-master", targets: ["goosefs-master"]),
+    .executable(name: "goosefs-worker", targets: ["goosefs-worker"]),
     .executable(name: "goosefs", targets: ["goosefs"]),
   ],
   dependencies: [
@@ -81,6 +82,21 @@ let package = Package(
       ],
       swiftSettings: swiftSettings
     ),
+    // liburing behind a module map (shims for its static inline helpers).
+    .systemLibrary(name: "CGooseFSURing", pkgConfig: "liburing", providers: [.apt(["liburing-dev"])]),
+    // Tiered block store, io_uring I/O, the block data server, under-store read-through.
+    .target(
+      name: "GooseFSWorker",
+      dependencies: [
+        "GooseFSCore", "GooseFSRPC", "GooseFSUFS", "CGooseFSURing",
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+      ],
+      swiftSettings: swiftSettings
+    ),
     // The file-system client used by the CLI (and later FUSE).
     .target(
       name: "GooseFSClient",
@@ -98,12 +114,18 @@ let package = Package(
       dependencies: [
         "GooseFSCore", "GooseFSClient",
         .product(name: "Logging", package: "swift-log"),
+        .product(name: "NIOCore", package: "swift-nio"),
       ],
       swiftSettings: swiftSettings
     ),
     .executableTarget(
       name: "goosefs-master",
       dependencies: ["GooseFSCore", "GooseFSRPC", "GooseFSMaster"],
+      swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+      name: "goosefs-worker",
+      dependencies: ["GooseFSCore", "GooseFSRPC", "GooseFSWorker"],
       swiftSettings: swiftSettings
     ),
     .executableTarget(
@@ -121,11 +143,15 @@ let package = Package(
       dependencies: ["GooseFSMaster", "GooseFSJournal", "GooseFSUFS", "GooseFSRPC"],
       swiftSettings: swiftSettings
     ),
-    .testTarget(name: "GooseFSShellTests", dependencies: ["GooseFSShell", "GooseFSCore", "GooseFSClient"], swiftSettings: swiftSettings),
+    .testTarget(name: "GooseFSWorkerTests", dependencies: ["GooseFSWorker", "GooseFSCore"], swiftSettings: swiftSettings),
+    .testTarget(
+      name: "GooseFSShellTests",
+      dependencies: ["GooseFSShell", "GooseFSCore", "GooseFSClient", .product(name: "NIOCore", package: "swift-nio")],
+      swiftSettings: swiftSettings),
     // Starts the real executables as processes; depending on them makes `swift test` build them.
     .testTarget(
       name: "GooseFSIntegrationTests",
-      dependencies: ["GooseFSCore", "GooseFSClient", "GooseFSTestSupport", "goosefs-master", "goosefs"],
+      dependencies: ["GooseFSCore", "GooseFSClient", "GooseFSTestSupport", "goosefs-master", "goosefs-worker", "goosefs"],
       swiftSettings: swiftSettings
     ),
   ]

@@ -74,6 +74,11 @@ public struct GRPCFileSystem: FileSystem {
   }
 
   public func createFile(_ path: String, options createOptions: CreateFileOptions) async throws -> FileInfo {
+    try await createFile(path, options: createOptions, persistOverride: nil)
+  }
+
+  /// `persistOverride` replaces the connection's default write type (streams know their own).
+  func createFile(_ path: String, options createOptions: CreateFileOptions, persistOverride: Bool?) async throws -> FileInfo {
     let request = Goosefs_Grpc_CreateFileRequest.with {
       $0.path = path
       $0.recursive = createOptions.recursive
@@ -83,7 +88,7 @@ public struct GRPCFileSystem: FileSystem {
       $0.ttlAction = createOptions.ttlAction.proto
       $0.replicationMin = createOptions.replicationMin
       $0.replicationMax = createOptions.replicationMax
-      $0.persist = createOptions.persist || connection.persistByDefault
+      $0.persist = persistOverride ?? (createOptions.persist || connection.persistByDefault)
       $0.overwrite = createOptions.overwrite
     }
     let response = try await connection.call("create file \(path)") { client, metadata, options in

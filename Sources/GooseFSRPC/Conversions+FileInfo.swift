@@ -64,6 +64,7 @@ extension FileInfo {
       symlinkTarget: p.symlinkTarget, childCount: p.childCount
     )
     fileBlockInfos = p.fileBlockInfos.map(FileBlockInfo.init)
+    blockContainerID = p.blockContainerID
   }
 
   public var proto: Goosefs_Grpc_FileInfo {
@@ -98,6 +99,7 @@ extension FileInfo {
     p.symlinkTarget = symlinkTarget
     p.childCount = childCount
     p.fileBlockInfos = fileBlockInfos.map(\.proto)
+    p.blockContainerID = blockContainerID
     return p
   }
 }

@@ -8,8 +8,9 @@ public struct ShellEnvironment: Sendable {
   /// (see `GooseFSShell.splitSystemProperties`).
   public var configuration: Configuration
   /// Connects to the master. Called lazily, only by commands that need the cluster, so that
-  /// `getConf`, `version` and usage errors work without a running master.
-  public var makeFileSystem: @Sendable (Configuration) async throws -> any FileSystem
+  /// `getConf`, `version` and usage errors work without a running master. The data side
+  /// (streams, cache, free, workers) is needed by `cat`, `copyFromLocal`, `load`, `report` …
+  public var makeFileSystem: @Sendable (Configuration) async throws -> any DataFileSystem
   /// Wipes `goosefs.master.journal.folder` (used by `format` and `formatJournal`).
   public var formatJournal: @Sendable (Configuration) throws -> Void
   public var output: ShellOutput
@@ -22,7 +23,7 @@ public struct ShellEnvironment: Sendable {
 
   public init(
     configuration: Configuration,
-    makeFileSystem: @escaping @Sendable (Configuration) async throws -> any FileSystem,
+    makeFileSystem: @escaping @Sendable (Configuration) async throws -> any DataFileSystem,
     formatJournal: @escaping @Sendable (Configuration) throws -> Void,
     output: ShellOutput = .console(),
     timeZone: TimeZone = .current,

@@ -7,6 +7,8 @@ import Synchronization
 
 /// Where commands print. In production it writes straight to file descriptors 1 and 2 (no
 /// buffering surprises when Fluid reads the pipes); in tests it captures both streams.
+/// File contents (`cat`, `head`, `tail`) go through `write(bytes:)` unchanged, so binary data
+/// is never re-encoded as text.
 public final class ShellOutput: Sendable {
   public enum Stream: Sendable {
     case standardOutput
@@ -14,7 +16,7 @@ public final class ShellOutput: Sendable {
   }
 
   private let capturing: Bool
-  private let captured = Mutex<(out: String, err: String)>(("", ""))
+  private let captured = Mutex<(out: [UInt8], err: [UInt8])>(([], []))
 
   private init(capturing: Bool) {
     self.capturing = capturing
@@ -27,9 +29,11 @@ public final class ShellOutput: Sendable {
   public static func capturing() -> ShellOutput { ShellOutput(capturing: true) }
 
   /// Everything printed to stdout so far (capturing mode only).
-  public var standardOutput: String { captured.withLock { $0.out } }
+  public var standardOutput: String { String(decoding: standardOutputBytes, as: UTF8.self) }
+  /// The raw bytes printed to stdout so far (capturing mode only).
+  public var standardOutputBytes: [UInt8] { captured.withLock { $0.out } }
   /// Everything printed to stderr so far (capturing mode only).
-  public var standardError: String { captured.withLock { $0.err } }
+  public var standardError: String { captured.withLock { String(decoding: $0.err, as: UTF8.self) } }
 
   /// Prints one line (a newline is appended) on stdout, like Java's `System.out.println`.
   public func line(_ text: String = "") {
@@ -42,28 +46,33 @@ public final class ShellOutput: Sendable {
   }
 
   public func write(_ text: String, to stream: Stream) {
+    write(bytes: Array(text.utf8), to: stream)
+  }
+
+  /// Writes bytes as they are (file contents).
+  public func write(bytes: [UInt8], to stream: Stream = .standardOutput) {
     if capturing {
       captured.withLock {
         switch stream {
-        case .standardOutput: $0.out += text
-        case .standardError: $0.err += text
+        case .standardOutput: $0.out += bytes
+        case .standardError: $0.err += bytes
         }
       }
       return
     }
     let descriptor: Int32 = stream == .standardOutput ? 1 : 2
-    var bytes = Array(text.utf8)
     var offset = 0
     // Mutex serialises concurrent writers so lines never interleave.
     captured.withLock { _ in
       while offset < bytes.count {
-        let written = bytes.withUnsafeMutableBytes { buffer in
+        let written = bytes.withUnsafeBytes { buffer in
           #if canImport(Glibc)
             Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
           #else
             Darwin.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
           #endif
         }
+        if written < 0 && errno == EINTR { continue }
         if written <= 0 { break }  // closed pipe: nothing sensible left to do
         offset += written
       }

@@ -66,7 +66,7 @@ import Testing
     let a = WorkerNetAddress(host: "h", rpcPort: 1)
     let id = master.workerID(for: a)
     master.register(id: id, address: a, tiers: Self.memTier, blocks: [(1, "MEM"), (2, "MEM")], startTimeMs: 0)
-    #expect(master.free([1, 3]) == 1)
+    #expect(master.free([1, 3]).copies == 1)
     #expect(master.locations(of: [1])[1] == [])
     #expect(master.heartbeat(id: id, tiers: [], added: [], removed: [], metricDeltas: [:]).free == [1])
     #expect(master.heartbeat(id: id, tiers: [], added: [], removed: [], metricDeltas: [:]).free == [])

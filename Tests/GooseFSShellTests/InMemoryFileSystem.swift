@@ -3,9 +3,10 @@ import GooseFSClient
 import GooseFSCore
 import Synchronization
 
-/// A tiny namespace in memory: enough to exercise the CLI's parsing and printing. The real
-/// master is tested end to end elsewhere.
-final class InMemoryFileSystem: FileSystem {
+/// A tiny cluster in memory: a namespace, file bytes split into blocks, workers that cache
+/// those blocks (see InMemoryFileSystem+Data.swift). Enough to exercise the CLI's parsing,
+/// printing and data paths; the real master and workers are tested end to end elsewhere.
+final class InMemoryFileSystem: DataFileSystem {
   struct State {
     var entries: [String: FileInfo] = [:]
     var mounts: [MountPointInfo] = []
@@ -17,6 +18,21 @@ final class InMemoryFileSystem: FileSystem {
       leaderAddress: "172.18.0.2:20000", rpcPort: 20000, webPort: 20001, startTimeMs: 0,
       upTimeMs: 3_815_000, version: "1.4.5")
     var metrics: [MetricValue] = []
+
+    // Data side (InMemoryFileSystem+Data.swift).
+    /// Bytes and block placement of files written or seeded with contents.
+    var data: [String: StoredData] = [:]
+    var workers: [WorkerInfo] = []
+    /// Host of the worker on "this machine", for `load --local`; nil: no local worker.
+    var localHost: String?
+    /// Block size of new files.
+    var blockSize: Int64 = 64 << 20
+    /// Most bytes one `read`/`pread` returns, so that callers' loops are exercised.
+    var readChunkLimit = 1 << 20
+    /// Injected failures.
+    var failingCachePaths: Set<String> = []
+    var failingWritePaths: Set<String> = []
+    var failingPersistPaths: Set<String> = []
   }
 
   let state = Mutex(State())
@@ -65,7 +81,7 @@ final class InMemoryFileSystem: FileSystem {
       state.lastSyncInterval = .some(syncIntervalMs)
       guard var info = state.entries[path] else { throw GooseFSError.pathDoesNotExist(path) }
       if info.isDirectory { info.childCount = Int64(Self.children(of: path, in: state.entries).count) }
-      return info
+      return Self.withData(info, state, blockLocations: true)
     }
   }
 
@@ -86,18 +102,25 @@ final class InMemoryFileSystem: FileSystem {
       return selected.map { entry in
         var entry = entry
         if entry.isDirectory { entry.childCount = Int64(Self.children(of: entry.path, in: state.entries).count) }
-        return entry
+        // Like the real listing: percentages and block ids, but no block locations.
+        return Self.withData(entry, state, blockLocations: false)
       }.shuffled()
     }
     try await onPage(page)
   }
 
-  private static func children(of path: String, in entries: [String: FileInfo]) -> [FileInfo] {
+  static func children(of path: String, in entries: [String: FileInfo]) -> [FileInfo] {
     entries.values.filter { $0.path != path && NamespacePath.parent($0.path) == path }
   }
 
   func createDirectory(_ path: String, recursive: Bool, allowExists: Bool, mode: UInt32?) async throws -> FileInfo {
-    if state.withLock({ $0.entries[path] != nil }) && !allowExists { throw GooseFSError.pathAlreadyExists(path) }
+    if let existing = state.withLock({ $0.entries[path] }) {
+      guard allowExists, existing.isDirectory else { throw GooseFSError.pathAlreadyExists(path) }
+      return existing
+    }
+    if !recursive, let parent = NamespacePath.parent(path), state.withLock({ $0.entries[parent] == nil }) {
+      throw GooseFSError.pathDoesNotExist(parent)
+    }
     if recursive, let parent = NamespacePath.parent(path), state.withLock({ $0.entries[parent] == nil }) {
       _ = try await createDirectory(parent, recursive: true, allowExists: true, mode: mode)
     }
@@ -124,6 +147,7 @@ final class InMemoryFileSystem: FileSystem {
       state.calls.append("remove \(path) recursive=\(recursive) goosefsOnly=\(goosefsOnly)")
       for key in state.entries.keys where NamespacePath.isSelfOrDescendant(key, of: path) {
         state.entries[key] = nil
+        Self.dropData(of: key, &state)
       }
     }
   }
@@ -136,6 +160,7 @@ final class InMemoryFileSystem: FileSystem {
       moved.path = destination
       moved.name = NamespacePath.name(destination)
       state.entries[destination] = moved
+      state.data[destination] = state.data.removeValue(forKey: source)
     }
   }
 
@@ -149,6 +174,8 @@ final class InMemoryFileSystem: FileSystem {
       if let pinned = options.pinned { info.pinned = pinned; call += " pinned=\(pinned)" }
       if let ttl = options.ttlMs { info.ttlMs = ttl; call += " ttl=\(ttl)" }
       if let action = options.ttlAction { info.ttlAction = action; call += " action=\(action.rawValue)" }
+      if let maximum = options.replicationMax { info.replicationMax = maximum; call += " replicationMax=\(maximum)" }
+      if let minimum = options.replicationMin { info.replicationMin = minimum; call += " replicationMin=\(minimum)" }
       if options.recursive { call += " recursive" }
       state.calls.append(call)
       state.entries[path] = info

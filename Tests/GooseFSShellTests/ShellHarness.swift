@@ -10,6 +10,8 @@ struct ShellRun {
   let code: Int32
   let stdout: String
   let stderr: String
+  /// stdout exactly as written (file contents from cat/head/tail).
+  let bytes: [UInt8]
 
   /// stdout lines without the final empty one.
   var lines: [String] {
@@ -43,6 +45,7 @@ enum ShellHarness {
       revision: "0123456789abcdef",
       hostName: "master-0")
     let code = await GooseFSShell.run(arguments: arguments, environment: environment)
-    return ShellRun(code: code, stdout: output.standardOutput, stderr: output.standardError)
+    return ShellRun(
+      code: code, stdout: output.standardOutput, stderr: output.standardError, bytes: output.standardOutputBytes)
   }
 }

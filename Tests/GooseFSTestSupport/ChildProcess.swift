@@ -14,14 +14,24 @@ public enum ChildProcess {
     public var stderr: String
   }
 
-  public static func run(_ executable: URL, _ arguments: [String], environment: [String: String]? = nil) throws -> Output {
+  /// With `stdoutFile`, stdout goes to that file (binary output such as `fs cat`) and
+  /// `Output.stdout` is empty.
+  public static func run(
+    _ executable: URL, _ arguments: [String], environment: [String: String]? = nil, stdoutFile: String? = nil
+  ) throws -> Output {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
     if let environment { process.environment = environment }
     let stdout = Pipe()
     let stderr = Pipe()
-    process.standardOutput = stdout
+    if let stdoutFile {
+      _ = FileManager.default.createFile(atPath: stdoutFile, contents: nil)
+      process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: stdoutFile))
+      try? stdout.fileHandleForWriting.close()
+    } else {
+      process.standardOutput = stdout
+    }
     process.standardError = stderr
     try process.run()
     let errors = ErrorCollector()

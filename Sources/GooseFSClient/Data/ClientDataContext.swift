@@ -1,4 +1,7 @@
 import GooseFSCore
+import GooseFSRPC
+import NIOCore
+import NIOPosix
 import Synchronization
 
 /// State a client's data path shares across streams: parsed settings, the cached worker list,
@@ -8,6 +11,7 @@ final class ClientDataContext: Sendable {
   private let parsed = Mutex<ClientDataSettings?>(nil)
   private let placementCache = Mutex<(placement: WorkerPlacement, fetched: ContinuousClock.Instant)?>(nil)
   private let unreportedLocalBytes = Mutex<Int64>(0)
+  private let connections = Mutex<BlockConnectionPool?>(nil)
 
   init(configuration: Configuration) {
     self.configuration = configuration
@@ -18,6 +22,25 @@ final class ClientDataContext: Sendable {
     let settings = try ClientDataSettings(configuration)
     parsed.withLock { $0 = settings }
     return settings
+  }
+
+  /// Block protocol connections to workers, kept for reuse.
+  func pool() throws -> BlockConnectionPool {
+    let settings = try settings()
+    return connections.withLock { pool in
+      if let pool { return pool }
+      let created = BlockConnectionPool(
+        group: MultiThreadedEventLoopGroup.singleton, maxIdlePerWorker: 8, connectTimeout: .seconds(10),
+        idleTimeout: .nanoseconds(Int64(settings.dataTimeout.components.seconds) * 1_000_000_000
+          + settings.dataTimeout.components.attoseconds / 1_000_000_000))
+      pool = created
+      return created
+    }
+  }
+
+  /// Returns a connection to the pool (closed if it cannot be reused).
+  func checkin(_ connection: BlockDataConnection) {
+    if let pool = connections.withLock({ $0 }) { pool.checkin(connection) }
   }
 
   /// The live workers, refreshed after `goosefs.user.worker.list.refresh.interval` or on demand

@@ -15,16 +15,25 @@ struct WorkerPlacement: Sendable {
 
   var localWorker: WorkerInfo? { workers.first { localWorkerIDs.contains($0.id) } }
 
+  struct ReadCandidate: Sendable {
+    var workerID: Int64
+    var address: WorkerNetAddress
+    /// The worker holds the block (else it would read the under store for us).
+    var cached: Bool
+  }
+
   /// Candidates to read a block from, best first: cached copies (local first), then — for a
   /// worker to read the under store on our behalf — the local worker and the rest by hash.
-  func readCandidates(for block: FileBlockInfo, excluding: Set<Int64> = []) -> [WorkerNetAddress] {
+  func readCandidates(for block: FileBlockInfo, excluding: Set<Int64> = []) -> [ReadCandidate] {
     let live = Set(workers.map(\.id))
     let holders = block.locations.filter { live.contains($0.workerID) && !excluding.contains($0.workerID) }
     let cached = holders.sorted { lhs, rhs in
       let (l, r) = (localWorkerIDs.contains(lhs.workerID), localWorkerIDs.contains(rhs.workerID))
       return l != r ? l : Self.score(block.blockID, lhs.workerID) > Self.score(block.blockID, rhs.workerID)
-    }.map(\.address)
-    let others = ranked(for: block.blockID, excluding: excluding.union(holders.map(\.workerID))).map(\.address)
+    }.map { ReadCandidate(workerID: $0.workerID, address: $0.address, cached: true) }
+    let others = ranked(for: block.blockID, excluding: excluding.union(holders.map(\.workerID))).map {
+      ReadCandidate(workerID: $0.id, address: $0.address, cached: false)
+    }
     return cached + others
   }
 

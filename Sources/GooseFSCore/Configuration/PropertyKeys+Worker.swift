@@ -49,12 +49,16 @@ extension PropertyKeys {
   public static let workerDataServerDomainSocketAddress = PropertyKey(
     "goosefs.worker.data.server.domain.socket.address", default: nil, .string,
     "Unix domain socket for short-circuit data transfer (empty: disabled).")
+  public static let workerIoUringEnabled = PropertyKey(
+    "goosefs.worker.io.uring.enabled", default: "true", .boolean,
+    "Use io_uring for block file I/O when the kernel and the container allow it (GooseFS-Swift; "
+      + "falls back to pread/pwrite with one log line otherwise).")
 
   static let workerKeys: [PropertyKey] = [
     workerHostname, workerContainerHostname, workerRpcPort, workerWebPort, workerBindHost, workerWebBindHost,
     workerMemorySize, workerRamdiskSize, workerDataFolder, workerDataFolderTmp, workerBlockHeartbeatInterval,
     workerSessionTimeout, workerNetworkReaderBufferSize, workerFileBufferSize, workerBlockMasterClientPoolSize,
     workerManagementTierAlignEnabled, workerManagementTierPromoteEnabled, workerUfsInstreamCacheEnabled,
-    workerDataServerDomainSocketAddress,
+    workerDataServerDomainSocketAddress, workerIoUringEnabled,
   ]
 }

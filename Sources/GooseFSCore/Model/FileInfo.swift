@@ -62,6 +62,9 @@ public struct FileInfo: Sendable, Equatable {
   public var childCount: Int64
   /// Files: each block with where it is cached (filled by getStatus, not by listings).
   public var fileBlockInfos: [FileBlockInfo] = []
+  /// Files: block `i` has id `BlockID.make(container: blockContainerID, index: i)`; writers need it
+  /// before the file is complete.
+  public var blockContainerID: Int64 = 0
 
   public var isDirectory: Bool { kind == .directory }
   public var isPersisted: Bool { persistenceState == .persisted }

@@ -19,6 +19,7 @@ struct PersistJob: Sendable {
 final class BlockMaster: Sendable {
   private let registry = Mutex(WorkerRegistry())
   private let persistJobs = Mutex<[Int64: PersistJob]>([:])
+  private let beats = HeartbeatWaiters()
   let metrics = ClusterMetrics()
   let workerTimeout: Duration
   let logger: Logger
@@ -60,6 +61,7 @@ final class BlockMaster: Sendable {
       return true
     }
     guard known else { return HeartbeatCommands(mustRegister: true) }
+    beats.record(worker: id)
     var commands = HeartbeatCommands()
     commands.free = registry.withLock { Array($0.pendingFree.removeValue(forKey: id) ?? []) }
     commands.persist = assignPersistJobs(to: id)
@@ -142,20 +144,30 @@ final class BlockMaster: Sendable {
 
   // MARK: Commands for workers
 
-  /// Forgets the cached copies of `blocks` and tells their workers to delete them.
-  func free(_ blocks: [Int64]) -> Int {
+  /// Forgets the cached copies of `blocks` and tells their workers to delete them; returns the
+  /// copies dropped and the workers told.
+  @discardableResult
+  func free(_ blocks: [Int64]) -> (copies: Int, workers: Set<Int64>) {
     registry.withLock { registry in
       var count = 0
+      var workers: Set<Int64> = []
       for block in blocks {
         guard let holders = registry.locations[block] else { continue }
         for worker in holders.keys {
           registry.pendingFree[worker, default: []].insert(block)
           registry.removeBlock(block, worker: worker)
+          workers.insert(worker)
           count += 1
         }
       }
-      return count
+      return (count, workers)
     }
+  }
+
+  /// Waits until each worker has sent `count` more heartbeats (or `timeout` passed): after two,
+  /// a worker has received a command and reported its new usage.
+  func waitForHeartbeats(of workers: Set<Int64>, count: UInt64, timeout: Duration) async {
+    await beats.wait(for: workers, count: count, timeout: timeout)
   }
 
   func schedulePersist(_ job: PersistJob) {

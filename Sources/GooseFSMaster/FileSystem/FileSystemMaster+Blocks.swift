@@ -60,7 +60,11 @@ extension FileSystemMaster {
         blocks.append(contentsOf: inode.blockIds)
       }
     }
-    outcome.freedBlocks = blockMaster.free(blocks)
+    let freed = blockMaster.free(blocks)
+    outcome.freedBlocks = freed.copies
+    // Answer once the workers deleted the blocks and reported their usage, so that a report
+    // right after `free` shows the space back (bounded: a lost worker does not hang the call).
+    await blockMaster.waitForHeartbeats(of: freed.workers, count: 2, timeout: .seconds(30))
     return outcome
   }
 

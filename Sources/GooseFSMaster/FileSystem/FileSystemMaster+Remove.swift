@@ -35,7 +35,7 @@ extension FileSystemMaster {
       return (entries, state.subtree(of: current.id).flatMap(\.blockIds))
     }
     // Cached copies of deleted files are useless: workers drop them with their next heartbeat.
-    _ = blockMaster.free(removedBlocks)
+    blockMaster.free(removedBlocks)
   }
 
   private func validateRemoval(

@@ -7,7 +7,7 @@ extension NamespaceState {
     let resolved = resolve(path)
     let mountPoint = mount(at: path)
     let kind = InodeKind(inode.kind)
-    return FileInfo(
+    var info = FileInfo(
       fileID: inode.id, name: inode.name, path: path, ufsPath: resolved?.ufsPath ?? "", kind: kind,
       length: kind == .directory ? Int64(childCount(of: inode.id)) : inode.length,
       blockSizeBytes: inode.blockSizeBytes, creationTimeMs: inode.creationTimeMs,
@@ -21,6 +21,8 @@ extension NamespaceState {
       replicationMin: inode.replicationMin, replicationMax: inode.replicationMax,
       symlinkTarget: inode.symlinkTarget, childCount: Int64(childCount(of: inode.id))
     )
+    info.blockContainerID = inode.blockContainerID
+    return info
   }
 }
 

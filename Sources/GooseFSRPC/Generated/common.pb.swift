@@ -342,6 +342,12 @@ public nonisolated struct Goosefs_Grpc_FileInfo: @unchecked Sendable {
     set {_uniqueStorage()._fileBlockInfos = newValue}
   }
 
+  /// files: block i of the file has id (container << 24) | i
+  public var blockContainerID: Int64 {
+    get {_storage._blockContainerID}
+    set {_uniqueStorage()._blockContainerID = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -541,7 +547,7 @@ nonisolated extension Goosefs_Grpc_WorkerState: SwiftProtobuf._ProtoNameProvidin
 
 nonisolated extension Goosefs_Grpc_FileInfo: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".FileInfo"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}file_id\0\u{1}name\0\u{1}path\0\u{3}ufs_path\0\u{1}kind\0\u{1}length\0\u{3}block_size_bytes\0\u{3}creation_time_ms\0\u{3}last_modification_time_ms\0\u{3}last_access_time_ms\0\u{1}completed\0\u{1}pinned\0\u{1}cacheable\0\u{3}persistence_state\0\u{3}block_ids\0\u{3}ttl_ms\0\u{3}ttl_action\0\u{1}owner\0\u{1}group\0\u{1}mode\0\u{3}mount_point\0\u{3}mount_id\0\u{3}in_memory_percentage\0\u{3}in_goosefs_percentage\0\u{3}ufs_fingerprint\0\u{3}replication_min\0\u{3}replication_max\0\u{3}symlink_target\0\u{3}child_count\0\u{3}file_block_infos\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}file_id\0\u{1}name\0\u{1}path\0\u{3}ufs_path\0\u{1}kind\0\u{1}length\0\u{3}block_size_bytes\0\u{3}creation_time_ms\0\u{3}last_modification_time_ms\0\u{3}last_access_time_ms\0\u{1}completed\0\u{1}pinned\0\u{1}cacheable\0\u{3}persistence_state\0\u{3}block_ids\0\u{3}ttl_ms\0\u{3}ttl_action\0\u{1}owner\0\u{1}group\0\u{1}mode\0\u{3}mount_point\0\u{3}mount_id\0\u{3}in_memory_percentage\0\u{3}in_goosefs_percentage\0\u{3}ufs_fingerprint\0\u{3}replication_min\0\u{3}replication_max\0\u{3}symlink_target\0\u{3}child_count\0\u{3}file_block_infos\0\u{3}block_container_id\0")
 
   fileprivate class _StorageClass {
     var _fileID: Int64 = 0
@@ -574,6 +580,7 @@ nonisolated extension Goosefs_Grpc_FileInfo: SwiftProtobuf.Message, SwiftProtobu
     var _symlinkTarget: String = String()
     var _childCount: Int64 = 0
     var _fileBlockInfos: [Goosefs_Grpc_FileBlockInfo] = []
+    var _blockContainerID: Int64 = 0
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -614,6 +621,7 @@ nonisolated extension Goosefs_Grpc_FileInfo: SwiftProtobuf.Message, SwiftProtobu
       _symlinkTarget = source._symlinkTarget
       _childCount = source._childCount
       _fileBlockInfos = source._fileBlockInfos
+      _blockContainerID = source._blockContainerID
     }
   }
 
@@ -662,6 +670,7 @@ nonisolated extension Goosefs_Grpc_FileInfo: SwiftProtobuf.Message, SwiftProtobu
         case 28: try { try decoder.decodeSingularStringField(value: &_storage._symlinkTarget) }()
         case 29: try { try decoder.decodeSingularInt64Field(value: &_storage._childCount) }()
         case 30: try { try decoder.decodeRepeatedMessageField(value: &_storage._fileBlockInfos) }()
+        case 31: try { try decoder.decodeSingularInt64Field(value: &_storage._blockContainerID) }()
         default: break
         }
       }
@@ -760,6 +769,9 @@ nonisolated extension Goosefs_Grpc_FileInfo: SwiftProtobuf.Message, SwiftProtobu
       if !_storage._fileBlockInfos.isEmpty {
         try visitor.visitRepeatedMessageField(value: _storage._fileBlockInfos, fieldNumber: 30)
       }
+      if _storage._blockContainerID != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._blockContainerID, fieldNumber: 31)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -799,6 +811,7 @@ nonisolated extension Goosefs_Grpc_FileInfo: SwiftProtobuf.Message, SwiftProtobu
         if _storage._symlinkTarget != rhs_storage._symlinkTarget {return false}
         if _storage._childCount != rhs_storage._childCount {return false}
         if _storage._fileBlockInfos != rhs_storage._fileBlockInfos {return false}
+        if _storage._blockContainerID != rhs_storage._blockContainerID {return false}
         return true
       }
       if !storagesAreEqual {return false}

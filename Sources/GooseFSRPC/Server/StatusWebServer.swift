@@ -28,7 +28,7 @@ public final class StatusWebServer: Sendable {
     self.channel = channel
   }
 
-  var port: Int? { channel.localAddress?.port }
+  public var port: Int? { channel.localAddress?.port }
 
   public func close() async {
     try? await channel.close()

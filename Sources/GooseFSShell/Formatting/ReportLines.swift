@@ -8,6 +8,18 @@ enum TierOrder {
     tiers.sorted { rank($0.alias) == rank($1.alias) ? $0.alias < $1.alias : rank($0.alias) < rank($1.alias) }
   }
 
+  /// Sums capacities per alias (several workers, or several tiers with one alias), fastest first.
+  static func aggregated(_ tiers: [MasterInfo.TierCapacity]) -> [MasterInfo.TierCapacity] {
+    var byAlias: [String: MasterInfo.TierCapacity] = [:]
+    for tier in tiers {
+      var sum = byAlias[tier.alias] ?? MasterInfo.TierCapacity(alias: tier.alias, capacityBytes: 0, usedBytes: 0)
+      sum.capacityBytes += tier.capacityBytes
+      sum.usedBytes += tier.usedBytes
+      byAlias[tier.alias] = sum
+    }
+    return sorted(Array(byAlias.values))
+  }
+
   private static func rank(_ alias: String) -> Int {
     switch alias.uppercased() {
     case "MEM": 0
@@ -55,50 +67,6 @@ enum SummaryLines {
   /// `host:port`; Fluid splits field 2 of this line on `:` and uses the host as a pod name.
   static func masterAddress(_ info: MasterInfo) -> String {
     info.leaderAddress.contains(":") ? info.leaderAddress : "\(info.leaderAddress):\(info.rpcPort)"
-  }
-}
-
-/// `fsadmin report capacity` (Alluxio CapacityCommand). The master does not list workers yet,
-/// so after the aggregate block only the `Worker Name` header is printed, with no indent,
-/// because Fluid's GetWorkerUsedCapacity locates it with HasPrefix and then reads line pairs.
-enum CapacityLines {
-  enum WorkerRange: String, Sendable {
-    case all, live, lost, specified
-  }
-
-  static func format(_ info: MasterInfo, range: WorkerRange) -> [String] {
-    let indent = "    "
-    let tiers = TierOrder.sorted(info.tiers)
-    let total = tiers.reduce(Int64(0)) { $0 + $1.capacityBytes }
-    let used = tiers.reduce(Int64(0)) { $0 + $1.usedBytes }
-
-    var lines = ["Capacity information for \(range.rawValue) workers: "]
-    lines.append(indent + "Total Capacity: " + NumberText.size(total))
-    for tier in tiers {
-      lines.append(indent + indent + "Tier: \(tier.alias)  Size: " + NumberText.size(tier.capacityBytes))
-    }
-    lines.append(indent + "Used Capacity: " + NumberText.size(used))
-    for tier in tiers {
-      lines.append(indent + indent + "Tier: \(tier.alias)  Size: " + NumberText.size(tier.usedBytes))
-    }
-    if total != 0 {
-      let percentage = 100 * used / total
-      lines.append(indent + "Used Percentage: \(percentage)%")
-      lines.append(indent + "Free Percentage: \(100 - percentage)%")
-    }
-    lines.append("")
-    // Alluxio: "%-16s %-16s %-13s %s" for one tier, an extra Total column for several.
-    let header: String
-    if tiers.count > 1 {
-      let tierColumns = tiers.map { Columns.left($0.alias, 14) }.joined()
-      header = Columns.left("Worker Name", 16) + " " + Columns.left("Last Heartbeat", 16) + " "
-        + Columns.left("Storage", 13) + " " + Columns.left("Total", 16) + " " + tierColumns
-    } else {
-      header = Columns.left("Worker Name", 16) + " " + Columns.left("Last Heartbeat", 16) + " "
-        + Columns.left("Storage", 13) + " " + (tiers.first?.alias ?? "MEM")
-    }
-    lines.append(header.trailingSpacesRemoved)
-    return lines
   }
 }
 

@@ -12,8 +12,19 @@ struct CommandContext: Sendable {
 
   /// Connects to the master. Commands call it once, after their arguments were validated,
   /// so usage errors never need a running master.
-  func fileSystem() async throws -> any FileSystem {
+  func fileSystem() async throws -> any DataFileSystem {
     try await environment.makeFileSystem(environment.configuration)
+  }
+
+  /// `goosefs.user.file.writetype.default` (a `-D` on the command line wins), passed explicitly
+  /// to every file the shell writes so that `copyFromLocal -Dgoosefs.user.file.writetype.default=…`
+  /// does what it says.
+  func writeType() throws -> WriteType {
+    let name = try environment.configuration.enumeration(PropertyKeys.userFileWritetypeDefault)
+    guard let writeType = WriteType(userText: name) else {
+      throw ShellFailure.message("Invalid write type \(name)")
+    }
+    return writeType
   }
 
   /// `goosefs.user.date.format.pattern`, Alluxio's default when unset.

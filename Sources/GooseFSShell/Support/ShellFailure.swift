@@ -4,4 +4,9 @@ enum ShellFailure: Error, Equatable {
   case usage(String)
   /// A command-level error whose message is printed as is (Alluxio prints `e.getMessage()`).
   case message(String)
+
+  /// Alluxio's PATH_MUST_BE_FILE, in the quoted form of the project's `Path "/x" does not exist.`
+  static func mustBeFile(_ path: String) -> ShellFailure {
+    .message("Path \"\(path)\" must be a file.")
+  }
 }

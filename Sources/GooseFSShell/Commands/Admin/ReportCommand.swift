@@ -1,9 +1,11 @@
+import Foundation
 import GooseFSClient
 import GooseFSCore
 
 /// `fsadmin report [summary|capacity|metrics]`. Fluid runs `report` (exit code = readiness),
 /// `report summary` (capacities), `report metrics` (hit ratios, file count) and, in older
-/// versions, `report capacity`. Exit 0 only when the master answered.
+/// versions, `report capacity`. Exit 0 only when the master answered. `summary` comes from
+/// the master's info alone (one call, as Fluid polls it); `capacity` from the worker list.
 enum ReportCommand {
   static let spec = CommandSpec(
     name: "report",
@@ -37,8 +39,14 @@ enum ReportCommand {
         case "workers": .specified
         default: .all
         }
-      let info = try await context.fileSystem().masterInfo()
-      for line in CapacityLines.format(info, range: range) { context.output.line(line) }
+      let names = (arguments.value("workers") ?? "").split(separator: ",").map {
+        String($0).trimmingCharacters(in: .whitespaces)
+      }
+      let workers = CapacityLines.select(try await context.fileSystem().workers(), range: range, names: names)
+      if range == .specified && workers.isEmpty {
+        throw ShellFailure.message("Worker IP addresses are invalid.")
+      }
+      for line in CapacityLines.format(workers, range: range) { context.output.line(line) }
     case "metrics":
       let metrics = try await context.fileSystem().metrics()
       for line in MetricLines.format(metrics) { context.output.line(line) }

@@ -1,0 +1,223 @@
+import GooseFSCore
+import GooseFSRPC
+import NIOCore
+import Synchronization
+
+/// Writes a new file through workers (docs/write-types.md).
+/// - Cache types (MUST_CACHE, TRY_CACHE, ASYNC_THROUGH): block by block to the best worker; the
+///   client keeps the current block's bytes until the worker acknowledges it, so a block that
+///   fails on one worker is sent again to another.
+/// - Through types (CACHE_THROUGH, THROUGH): one stream to one worker, which writes the under
+///   store (and caches the blocks for CACHE_THROUGH).
+///
+/// One writer task at a time; a concurrent call fails instead of corrupting the stream.
+final class BlockFileOutStream: FileOutStream, @unchecked Sendable {
+  let path: String
+  private let created: FileInfo
+  private let writeType: WriteType
+  private let access: BlockAccess
+  private let busy = Mutex(false)
+  private let written = Mutex<Int64>(0)
+  // Guarded by `busy`:
+  private var block: OpenBlock?
+  private var through: (session: BlockWriteSession, connection: BlockDataConnection)?
+  private var excluded: Set<Int64> = []
+  private var finished = false
+
+  /// The block being written and its bytes so far (kept for a resend).
+  private struct OpenBlock {
+    var index: Int64
+    var session: BlockWriteSession
+    var connection: BlockDataConnection
+    var workerID: Int64
+    var copy: ByteBuffer
+  }
+
+  var bytesWritten: Int64 { written.withLock { $0 } }
+
+  init(path: String, created: FileInfo, writeType: WriteType, access: BlockAccess) {
+    self.path = path
+    self.created = created
+    self.writeType = writeType
+    self.access = access
+  }
+
+  private var blockSize: Int64 { created.blockSizeBytes }
+
+  func write(_ buffer: ByteBuffer) async throws {
+    try enter()
+    defer { leave() }
+    guard !finished else { throw GooseFSError(.failedPrecondition, "\(path) is already closed.") }
+    guard buffer.readableBytes > 0 else { return }
+    if writeType.persistsSynchronously {
+      try await writeThrough(buffer)
+    } else {
+      var rest = buffer
+      while rest.readableBytes > 0 {
+        let offset = bytesWritten
+        let index = offset / blockSize
+        let room = Int((index + 1) * blockSize - offset)
+        let piece = rest.readSlice(length: min(room, rest.readableBytes))!
+        try await appendToBlock(piece, index: index)
+        written.withLock { $0 += Int64(piece.readableBytes) }
+        if bytesWritten == (index + 1) * blockSize { try await finishBlock() }
+      }
+    }
+  }
+
+  func close() async throws -> FileInfo {
+    try enter()
+    defer { leave() }
+    guard !finished else { throw GooseFSError(.failedPrecondition, "\(path) is already closed.") }
+    finished = true
+    do {
+      var fingerprint = ""
+      if writeType.persistsSynchronously {
+        if through == nil, bytesWritten == 0 { try await openThrough() }
+        let response = try await through!.session.finish(as: Goosefs_Block_WriteUfsFileResponse.self)
+        access.data.checkin(through!.connection)
+        through = nil
+        fingerprint = response.ufsFingerprint
+      } else {
+        try await finishBlock()
+      }
+      let info = try await access.fileSystem.completeFile(path, length: bytesWritten, ufsFingerprint: fingerprint)
+      if writeType == .asyncThrough, bytesWritten > 0 {
+        try await access.fileSystem.schedulePersistOnly(path)
+      }
+      return info
+    } catch {
+      await abandon()
+      throw error
+    }
+  }
+
+  func cancel() async {
+    guard (try? enter()) != nil else { return }
+    defer { leave() }
+    guard !finished else { return }
+    finished = true
+    await abandon()
+  }
+
+  // MARK: Cache types
+
+  private func appendToBlock(_ piece: ByteBuffer, index: Int64) async throws {
+    if block == nil { try await openBlock(index: index) }
+    var kept = piece
+    block!.copy.writeBuffer(&kept)
+    do {
+      try await block!.session.send(piece)
+    } catch {
+      try await resendBlock(after: error)
+    }
+  }
+
+  private func finishBlock() async throws {
+    guard let current = block else { return }
+    do {
+      _ = try await current.session.finish()
+      access.data.checkin(current.connection)
+      block = nil
+    } catch {
+      try await resendBlock(after: error)
+      return try await finishBlock()
+    }
+  }
+
+  private func openBlock(index: Int64) async throws {
+    let blockID = BlockID.make(container: created.blockContainerID, index: index)
+    let placement = try await access.placement(refresh: !excluded.isEmpty)
+    var lastError: GooseFSError?
+    for worker in placement.ranked(for: blockID, excluding: excluded) {
+      do {
+        let connection = try await access.data.pool().checkout(host: worker.address.host, port: worker.address.rpcPort)
+        let session = try await connection.writeBlock(
+          blockID: blockID,
+          request: .with {
+            $0.expectedLength = -1
+            $0.persisted = false
+          })
+        block = OpenBlock(
+          index: index, session: session, connection: connection, workerID: worker.id,
+          copy: ByteBufferAllocator().buffer(capacity: Int(min(blockSize, 8 << 20))))
+        return
+      } catch {
+        excluded.insert(worker.id)
+        lastError = RPCErrorMapping.goosefsError(from: error)
+      }
+    }
+    throw lastError
+      ?? GooseFSError(.unavailable, "No live worker can store block \(index) of \(path) (no workers are registered).")
+  }
+
+  /// The worker failed mid-block: send what the block has so far to another worker.
+  private func resendBlock(after error: any Error) async throws {
+    guard var current = block else { throw error }
+    let mapped = RPCErrorMapping.goosefsError(from: error)
+    guard BlockAccess.isWorkerFailure(mapped) else { throw mapped }
+    await current.session.abort()
+    await current.connection.close()
+    excluded.insert(current.workerID)
+    block = nil
+    try await openBlock(index: current.index)
+    let copy = current.copy
+    block!.copy = copy
+    current.copy = ByteBuffer()
+    try await block!.session.send(copy)
+  }
+
+  // MARK: Through types
+
+  private func openThrough() async throws {
+    let firstBlock = BlockID.make(container: created.blockContainerID, index: 0)
+    let placement = try await access.placement(refresh: false)
+    guard let worker = placement.ranked(for: firstBlock).first else {
+      throw GooseFSError(.unavailable, "No live worker can write \(path) to the under store (no workers are registered).")
+    }
+    let connection = try await access.data.pool().checkout(host: worker.address.host, port: worker.address.rpcPort)
+    let session = try await connection.writeUfsFile(
+      request: .with {
+        $0.mountID = created.mountID
+        $0.ufsPath = created.ufsPath
+        $0.mode = created.mode
+        $0.owner = created.owner
+        $0.group = created.group
+        $0.cache = writeType == .cacheThrough
+        $0.blockSize = blockSize
+        $0.firstBlockID = firstBlock
+      })
+    through = (session, connection)
+  }
+
+  private func writeThrough(_ buffer: ByteBuffer) async throws {
+    if through == nil { try await openThrough() }
+    try await through!.session.send(buffer)
+    written.withLock { $0 += Int64(buffer.readableBytes) }
+  }
+
+  private func abandon() async {
+    if let block {
+      await block.session.abort()
+      await block.connection.close()
+      self.block = nil
+    }
+    if let through {
+      await through.session.abort()
+      await through.connection.close()
+      self.through = nil
+    }
+    try? await access.fileSystem.remove(path, recursive: false, goosefsOnly: !writeType.persistsSynchronously)
+  }
+
+  private func enter() throws {
+    let free = busy.withLock { busy -> Bool in
+      guard !busy else { return false }
+      busy = true
+      return true
+    }
+    guard free else { throw GooseFSError(.failedPrecondition, "Concurrent writes to \(path) on one stream.") }
+  }
+
+  private func leave() { busy.withLock { $0 = false } }
+}

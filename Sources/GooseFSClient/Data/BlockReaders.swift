@@ -1,0 +1,129 @@
+import GooseFSCore
+import GooseFSRPC
+import NIOCore
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Reads one block from some position to its end, in pieces of at most `maxLength` bytes.
+protocol BlockReader: AnyObject {
+  /// The worker serving the bytes (excluded from the next attempt when it fails).
+  var workerID: Int64 { get }
+  /// The next bytes, or nil at the end of the block.
+  func next(maxLength: Int) async throws -> ByteBuffer?
+  /// Gives the connection back (after a clean end) or closes it.
+  func close() async
+}
+
+/// A block streamed by a worker over the block protocol (from its cache, or from the under store
+/// on a miss). The worker sends ahead as far as the connection's buffers allow: that is the
+/// sequential read-ahead.
+final class RemoteBlockReader: BlockReader {
+  let workerID: Int64
+  private let connection: BlockDataConnection
+  private let stream: BlockReadStream
+  private let pool: BlockConnectionPool
+  private var pending: ByteBuffer?
+
+  init(workerID: Int64, connection: BlockDataConnection, stream: BlockReadStream, pool: BlockConnectionPool) {
+    self.workerID = workerID
+    self.connection = connection
+    self.stream = stream
+    self.pool = pool
+  }
+
+  func next(maxLength: Int) async throws -> ByteBuffer? {
+    if pending == nil || pending!.readableBytes == 0 {
+      pending = try await stream.nextChunk()
+    }
+    guard var chunk = pending, chunk.readableBytes > 0 else { return nil }
+    let piece = chunk.readSlice(length: min(maxLength, chunk.readableBytes))!
+    pending = chunk
+    return piece
+  }
+
+  func close() async {
+    if !stream.isFinished { await stream.cancel() }
+    pool.checkin(connection)
+  }
+}
+
+/// Short-circuit: the block file of a worker on this host, read directly. The worker keeps the
+/// block from eviction until CLOSE_LOCAL (or until this connection ends).
+final class LocalBlockReader: BlockReader {
+  let workerID: Int64
+  private let connection: BlockDataConnection
+  private let pool: BlockConnectionPool
+  private let blockID: Int64
+  private let fd: Int32
+  private let length: Int64
+  private var position: Int64
+  private let onBytes: @Sendable (Int) -> Void
+
+  /// Opens the block file, or throws when the worker does not hold the block or the file cannot
+  /// be opened from here (then the caller reads over the network instead).
+  static func open(
+    workerID: Int64, blockID: Int64, at position: Int64, connection: BlockDataConnection, pool: BlockConnectionPool,
+    onBytes: @escaping @Sendable (Int) -> Void
+  ) async throws -> LocalBlockReader {
+    let response = try await connection.call(
+      op: .openLocal, blockID: blockID, request: Goosefs_Block_OpenLocalBlockRequest(),
+      as: Goosefs_Block_OpenLocalBlockResponse.self)
+    let fd = Glibc.open(response.path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else {
+      let reason = String(cString: strerror(errno))
+      _ = try? await connection.call(op: .closeLocal, blockID: blockID)
+      throw GooseFSError(.permissionDenied, "Cannot open block file \(response.path) for a short-circuit read: \(reason)")
+    }
+    return LocalBlockReader(
+      workerID: workerID, connection: connection, pool: pool, blockID: blockID, fd: fd, length: response.length,
+      position: position, onBytes: onBytes)
+  }
+
+  private init(
+    workerID: Int64, connection: BlockDataConnection, pool: BlockConnectionPool, blockID: Int64, fd: Int32,
+    length: Int64, position: Int64, onBytes: @escaping @Sendable (Int) -> Void
+  ) {
+    self.workerID = workerID
+    self.connection = connection
+    self.pool = pool
+    self.blockID = blockID
+    self.fd = fd
+    self.length = length
+    self.position = position
+    self.onBytes = onBytes
+  }
+
+  func next(maxLength: Int) async throws -> ByteBuffer? {
+    guard position < length else { return nil }
+    let count = Int(min(Int64(maxLength), length - position))
+    var buffer = ByteBufferAllocator().buffer(capacity: count)
+    let fd = fd
+    let offset = position
+    let read = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { pointer -> Int in
+      var done = 0
+      while done < count {
+        let n = pread(fd, pointer.baseAddress! + done, count - done, off_t(offset) + off_t(done))
+        if n < 0, errno == EINTR { continue }
+        guard n > 0 else {
+          throw GooseFSError(.ioError, "Short-circuit read of block \(blockID) failed at \(offset + Int64(done)): \(n < 0 ? String(cString: strerror(errno)) : "end of file")")
+        }
+        done += n
+      }
+      return done
+    }
+    position += Int64(read)
+    onBytes(read)
+    return buffer
+  }
+
+  func close() async {
+    Glibc.close(fd)
+    if (try? await connection.call(op: .closeLocal, blockID: blockID)) != nil {
+      pool.checkin(connection)
+    } else {
+      await connection.close()
+    }
+  }
+}

@@ -1,0 +1,62 @@
+import GooseFSCore
+import GooseFSRPC
+import NIOCore
+
+/// Serves one client connection of the block protocol (docs/block-protocol.md): one request at a
+/// time, each answered completely before the next is read.
+struct BlockRequestHandler: Sendable {
+  let context: WorkerContext
+
+  func serve(_ connection: BlockServerConnection) async throws {
+    let leases = LocalLeases()
+    defer { leases.releaseAll() }
+    while let frame = try await connection.nextFrame() {
+      guard frame.op.isRequest else {
+        // A stray DATA/END outside a write: the client and worker disagree; start afresh.
+        throw GooseFSError.blockProtocol("unexpected \(frame.op) frame outside a request")
+      }
+      do {
+        switch frame.op {
+        case .read:
+          try await ReadRequest(context: context, connection: connection, frame: frame).serve()
+        case .writeBlock:
+          try await WriteBlockRequest(context: context, connection: connection, frame: frame).serve()
+        case .writeUfsFile:
+          try await WriteUFSFileRequest(context: context, connection: connection, frame: frame).serve()
+        case .cacheBlock:
+          let request = try frame.message(as: Goosefs_Block_CacheBlockRequest.self)
+          try await UFSBlockFetcher(context: context).cacheWholeBlock(frame.header.blockID, source: request.ufs)
+          try await connection.sendAck(payload: nil)
+        case .openLocal:
+          let request = try frame.message(as: Goosefs_Block_OpenLocalBlockRequest.self)
+          if request.promote { _ = try? context.store.promote(frame.header.blockID) }
+          let lease = try leases.open(frame.header.blockID, store: context.store)
+          try await connection.sendAck(
+            payload: Goosefs_Block_OpenLocalBlockResponse.with {
+              $0.path = lease.path
+              $0.length = lease.length
+              $0.tierAlias = lease.tierAlias
+            })
+        case .closeLocal:
+          leases.release(frame.header.blockID)
+          try await connection.sendAck(payload: nil)
+        default:
+          throw GooseFSError.blockProtocol("\(frame.op) is not a request")
+        }
+      } catch let error as RequestAbandoned {
+        // The exchange cannot continue on this connection (e.g. a write refused mid-stream).
+        try? await connection.sendError(error.cause)
+        return
+      } catch {
+        guard connection.currentRequest != nil else { throw error }
+        try await connection.sendError(RPCErrorMapping.goosefsError(from: error))
+      }
+    }
+  }
+}
+
+/// Thrown when a request failed in a way that leaves unread client frames behind: the handler
+/// answers ERROR and closes the connection instead of reading on.
+struct RequestAbandoned: Error {
+  var cause: GooseFSError
+}

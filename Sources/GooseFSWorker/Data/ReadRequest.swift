@@ -1,0 +1,101 @@
+import GooseFSCore
+import GooseFSRPC
+import NIOCore
+
+/// READ: a byte range of one block, from the cache or — on a miss — from the under store, which
+/// fills the cache on the way (the rest of the block is finished in the background).
+struct ReadRequest {
+  let context: WorkerContext
+  let connection: BlockServerConnection
+  let frame: BlockFrame
+
+  /// Ranges are sent from files in slices of this size so a CANCEL is noticed in between.
+  static let sliceBytes = 8 << 20
+
+  func serve() async throws {
+    let request = try frame.message(as: Goosefs_Block_ReadBlockRequest.self)
+    let blockID = frame.header.blockID
+    let offset = frame.header.offset
+    guard offset >= 0, frame.header.length >= 0 else {
+      throw GooseFSError(.invalidArgument, "Invalid range \(offset)+\(frame.header.length) of block \(blockID)")
+    }
+    if let lease = try? context.store.openForRead(blockID) {
+      defer { lease.release() }
+      if request.readType == .cachePromote, lease.tierAlias != context.store.layout.tiers.first?.alias {
+        _ = try? context.store.promote(blockID)
+      }
+      try await serveCached(lease, offset: offset, length: frame.header.length)
+      return
+    }
+    guard request.hasUfs else {
+      throw GooseFSError(.notFound, "Block \(blockID) is not cached on worker \(context.settings.hostname) and has no under-store source.")
+    }
+    try await serveFromUFS(request.ufs, readType: request.readType, offset: offset, length: frame.header.length)
+  }
+
+  private func serveCached(_ lease: BlockReadLease, offset: Int64, length requested: Int64) async throws {
+    guard offset <= lease.length else {
+      throw GooseFSError(.invalidArgument, "Offset \(offset) is past the end of block \(frame.header.blockID) (\(lease.length) bytes)")
+    }
+    let length = min(requested, lease.length - offset)
+    let file = try BlockSendFile(path: lease.path)
+    var sent: Int64 = 0
+    while sent < length, !connection.isCancelRequested {
+      let slice = Int(min(Int64(Self.sliceBytes), length - sent))
+      try await connection.sendFileRegion(
+        blockID: frame.header.blockID, offset: offset + sent, file: file, fileOffset: Int(offset + sent), length: slice)
+      sent += Int64(slice)
+    }
+    context.metrics.servedFromCache(Int(sent))
+    try await connection.sendEnd(blockID: frame.header.blockID, total: sent)
+  }
+
+  private func serveFromUFS(
+    _ source: Goosefs_Block_UfsBlockSource, readType: Goosefs_Block_ReadType, offset: Int64, length requested: Int64
+  ) async throws {
+    let blockID = frame.header.blockID
+    guard offset <= source.blockLength else {
+      throw GooseFSError(.invalidArgument, "Offset \(offset) is past the end of block \(blockID) (\(source.blockLength) bytes)")
+    }
+    let end = offset + min(requested, source.blockLength - offset)
+    let fetcher = UFSBlockFetcher(context: context)
+    let input = try await fetcher.input(for: source)
+    // Cache while serving when the read starts the block and nobody else is fetching it.
+    var writer: BlockWriter?
+    if readType != .noCache, offset == 0, context.caching.begin(blockID) {
+      writer = try? context.store.createBlock(blockID, tierAlias: nil, expectedLength: source.blockLength, persisted: true)
+      if writer == nil { context.caching.finish(blockID) }
+    }
+    var position = offset
+    do {
+      while position < end, !connection.isCancelRequested {
+        let length = Int(min(Int64(context.settings.ufsReadSize), end - position))
+        let buffer = try await fetcher.read(source, input: input, offset: position, length: length)
+        if let active = writer {
+          do {
+            try await active.write(buffer)
+          } catch {
+            active.abort()
+            writer = nil
+            context.caching.finish(blockID)
+          }
+        }
+        try await connection.sendData(blockID: blockID, offset: position, buffer: buffer)
+        position += Int64(length)
+      }
+    } catch {
+      if let writer {
+        writer.abort()
+        context.caching.finish(blockID)
+      }
+      throw error
+    }
+    try await connection.sendEnd(blockID: blockID, total: position - offset)
+    if let writer {
+      // The reader has its bytes; the rest of the block is fetched in the background.
+      context.asyncCache.submit(.finish(blockID: blockID, writer: writer, position: position, source: source))
+    } else if readType != .noCache, !context.store.contains(blockID), !context.caching.isCaching(blockID) {
+      context.asyncCache.submit(.whole(blockID: blockID, source: source))
+    }
+  }
+}
