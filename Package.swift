@@ -31,11 +31,13 @@ let package = Package(
       dependencies: [.product(name: "Logging", package: "swift-log")],
       swiftSettings: swiftSettings
     ),
+    // SCM_RIGHTS descriptor passing for short-circuit reads (the CMSG macros need C).
+    .target(name: "CGooseFSFDPassing"),
     // gRPC contracts (generated from proto/), error <-> status mapping, call identity, retries.
     .target(
       name: "GooseFSRPC",
       dependencies: [
-        "GooseFSCore",
+        "GooseFSCore", "CGooseFSFDPassing",
         .product(name: "GRPCCore", package: "grpc-swift-2"),
         .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
         .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),

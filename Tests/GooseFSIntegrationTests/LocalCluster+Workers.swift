@@ -66,6 +66,7 @@ extension LocalCluster {
     process.standardError = try FileHandle(forWritingTo: touch(logs.appendingPathComponent(worker.stderrFile)))
     try process.run()
     worker.process = process
+    workerProcesses.append(process)
     try waitForLiveWorkers(atLeast: 1, including: worker)
     return worker
   }

@@ -16,6 +16,8 @@ final class LocalCluster: @unchecked Sendable {
   let webPort: Int
   var extraProperties: [String: String]
   private(set) var master: Process?
+  /// Every worker process started, killed with the cluster.
+  var workerProcesses: [Process] = []
 
   init(extraProperties: [String: String] = [:]) throws {
     root = FileManager.default.temporaryDirectory.appendingPathComponent("goosefs-it-\(UUID().uuidString.prefix(8))")
@@ -32,6 +34,7 @@ final class LocalCluster: @unchecked Sendable {
 
   deinit {
     if let master, master.isRunning { kill(master.processIdentifier, SIGKILL) }
+    for worker in workerProcesses where worker.isRunning { kill(worker.processIdentifier, SIGKILL) }
     try? FileManager.default.removeItem(at: root)
   }
 

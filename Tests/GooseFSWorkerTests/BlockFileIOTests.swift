@@ -6,7 +6,7 @@ import Testing
 @testable import GooseFSWorker
 
 /// Both engines must behave exactly like pread/pwrite.
-@Suite struct BlockFileIOTests {
+@Suite(.timeLimit(.minutes(2))) struct BlockFileIOTests {
   enum Engine: String, CaseIterable, CustomStringConvertible {
     case posix
     case ioURing

@@ -5,7 +5,7 @@ import Testing
 @testable import GooseFSWorker
 
 /// Choosing the engine, and falling back to pread/pwrite with one clear log line.
-@Suite struct BlockIOEngineTests {
+@Suite(.timeLimit(.minutes(1))) struct BlockIOEngineTests {
   @Test func configurationCanTurnIOURingOff() {
     let log = LogRecorder()
     let io = BlockIOEngine.probe(preferIOURing: false, logger: log.logger)

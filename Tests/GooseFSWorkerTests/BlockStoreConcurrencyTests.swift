@@ -8,7 +8,7 @@ import Testing
 
 /// Writers, readers, removals, promotions and the watermark check all at once, on real threads
 /// (the store's calls block, as they will on the worker's I/O threads).
-@Suite struct BlockStoreConcurrencyTests {
+@Suite(.timeLimit(.minutes(2))) struct BlockStoreConcurrencyTests {
   @Test func concurrentWritersAndReaders() throws {
     try withTemporaryFolder { root in
       let blockSize = 8 * 1024

@@ -6,7 +6,7 @@ import Testing
 
 /// The eviction policy, case by case. Blocks are `B` bytes; quotas are multiples of it. Watermarks
 /// are 1.0 unless a test is about them, so only writes evict.
-@Suite struct BlockStoreEvictionTests {
+@Suite(.timeLimit(.minutes(2))) struct BlockStoreEvictionTests {
   let B = 16 * 1024
 
   @Test func leastRecentlyUsedIsEvictedFirst() throws {

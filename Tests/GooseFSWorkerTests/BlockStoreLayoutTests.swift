@@ -4,7 +4,7 @@ import Testing
 @testable import GooseFSWorker
 
 /// Configuration → layout, and the errors an operator sees for a bad one.
-@Suite struct BlockStoreLayoutTests {
+@Suite(.timeLimit(.minutes(1))) struct BlockStoreLayoutTests {
   let prefix = "goosefs.worker.tieredstore.level"
 
   func layout(_ properties: [String: String]) throws -> BlockStoreLayout {

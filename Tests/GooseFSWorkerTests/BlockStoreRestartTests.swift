@@ -5,7 +5,7 @@ import Testing
 @testable import GooseFSWorker
 
 /// What a restarted worker finds in its directories.
-@Suite struct BlockStoreRestartTests {
+@Suite(.timeLimit(.minutes(1))) struct BlockStoreRestartTests {
   @Test func committedBlocksAreReloaded() throws {
     try withTemporaryFolder { root in
       let layout = makeLayout(root, [("MEM", [1 << 20]), ("SSD", [1 << 20, 1 << 20])])

@@ -5,7 +5,7 @@ import Testing
 @testable import GooseFSWorker
 
 /// Writing, committing, reading back, removing, and what the heartbeat is told.
-@Suite struct BlockStoreWriteReadTests {
+@Suite(.timeLimit(.minutes(1))) struct BlockStoreWriteReadTests {
   @Test func writtenBlockReadsBackAndIsReported() throws {
     try withTemporaryFolder { root in
       let store = try openStore(makeLayout(root, [("MEM", [1 << 20]), ("SSD", [1 << 20])]))

@@ -1,8 +1,9 @@
 # Shared by quickstart.sh and test.sh: make the toolchain and system packages available.
 # Sourced, not run.
 
-# Debian packages the build and the tests need (libcurl and libcrypto for the object-store adapter).
-GOOSEFS_APT_PACKAGES=(procps libcurl4-openssl-dev libssl-dev)
+# Debian packages the build and the tests need: libcurl and libcrypto (object-store adapter),
+# liburing (worker block I/O).
+GOOSEFS_APT_PACKAGES=(procps libcurl4-openssl-dev libssl-dev liburing-dev)
 
 goosefs_setup_toolchain() {
   if ! command -v swift >/dev/null 2>&1; then

@@ -27,7 +27,7 @@ struct BlockAccess: Sendable {
   /// worker not in `excluding`.
   func openReader(
     for info: FileInfo, at position: Int64, excluding: Set<Int64>, refresh: Bool, limit: Int64 = .max,
-    readType: ReadType? = nil
+    readType: ReadType? = nil, lastFailure: GooseFSError? = nil
   ) async throws -> any BlockReader {
     let settings = try data.settings()
     guard info.blockSizeBytes > 0, !info.fileBlockInfos.isEmpty else {
@@ -53,7 +53,9 @@ struct BlockAccess: Sendable {
       throw GooseFSError(
         .unavailable,
         "No live worker can read block \(block.blockID) of \(info.path)"
-          + (excluding.isEmpty ? " (no workers are registered)." : " (workers \(excluding.sorted()) failed)."))
+          + (excluding.isEmpty
+            ? " (no workers are registered)."
+            : " (workers \(excluding.sorted()) failed; last error: \(lastFailure?.message ?? "unknown"))."))
     }
     let pool = try data.pool()
     do {
@@ -61,7 +63,8 @@ struct BlockAccess: Sendable {
         let connection = try await pool.checkout(host: target.address.host, port: target.address.rpcPort)
         do {
           return try await LocalBlockReader.open(
-            workerID: target.workerID, blockID: block.blockID, at: offsetInBlock, connection: connection, pool: pool
+            workerID: target.workerID, blockID: block.blockID, at: offsetInBlock,
+            socketPath: target.address.domainSocketPath, connection: connection, pool: pool
           ) { [data] bytes in data.addLocalBytes(bytes) }
         } catch {
           // Not readable from here (evicted meanwhile, or the tier folder is not mounted in this

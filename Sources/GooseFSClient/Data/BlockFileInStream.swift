@@ -42,7 +42,8 @@ final class BlockFileInStream: FileInStream, @unchecked Sendable {
       do {
         if reader == nil {
           reader = try await access.openReader(
-            for: info, at: position, excluding: excluded, refresh: lastError != nil, readType: readType)
+            for: info, at: position, excluding: excluded, refresh: lastError != nil, readType: readType,
+            lastFailure: lastError)
         }
         if let chunk = try await reader!.next(maxLength: maxLength) {
           position += Int64(chunk.readableBytes)
@@ -71,11 +72,13 @@ final class BlockFileInStream: FileInStream, @unchecked Sendable {
     var cursor = position
     var excluded: Set<Int64> = []
     var refresh = false
+    var lastError: GooseFSError?
     while cursor < end {
       var reader: (any BlockReader)?
       do {
         reader = try await access.openReader(
-          for: info, at: cursor, excluding: excluded, refresh: refresh, limit: end - cursor, readType: readType)
+          for: info, at: cursor, excluding: excluded, refresh: refresh, limit: end - cursor, readType: readType,
+          lastFailure: lastError)
         while cursor < end, let chunk = try await reader!.next(maxLength: Int(end - cursor)) {
           cursor += Int64(chunk.readableBytes)
           if result == nil {
@@ -92,6 +95,7 @@ final class BlockFileInStream: FileInStream, @unchecked Sendable {
         guard BlockAccess.isWorkerFailure(mapped), let failed, !excluded.contains(failed) else { throw mapped }
         excluded.insert(failed)
         refresh = true
+        lastError = mapped
       }
     }
     return result ?? ByteBuffer()

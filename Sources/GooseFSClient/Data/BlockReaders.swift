@@ -64,17 +64,27 @@ final class LocalBlockReader: BlockReader {
   /// Opens the block file, or throws when the worker does not hold the block or the file cannot
   /// be opened from here (then the caller reads over the network instead).
   static func open(
-    workerID: Int64, blockID: Int64, at position: Int64, connection: BlockDataConnection, pool: BlockConnectionPool,
-    onBytes: @escaping @Sendable (Int) -> Void
+    workerID: Int64, blockID: Int64, at position: Int64, socketPath: String, connection: BlockDataConnection,
+    pool: BlockConnectionPool, onBytes: @escaping @Sendable (Int) -> Void
   ) async throws -> LocalBlockReader {
+    // OPEN_LOCAL holds the block against eviction for as long as this connection keeps it.
     let response = try await connection.call(
       op: .openLocal, blockID: blockID, request: Goosefs_Block_OpenLocalBlockRequest(),
       as: Goosefs_Block_OpenLocalBlockResponse.self)
-    let fd = Glibc.open(response.path, O_RDONLY | O_CLOEXEC)
-    guard fd >= 0 else {
+    var fd = Glibc.open(response.path, O_RDONLY | O_CLOEXEC)
+    if fd < 0 {
+      // The tier folder is not visible from here (another container): the worker passes the
+      // open file over its Unix socket instead.
       let reason = String(cString: strerror(errno))
-      _ = try? await connection.call(op: .closeLocal, blockID: blockID)
-      throw GooseFSError(.permissionDenied, "Cannot open block file \(response.path) for a short-circuit read: \(reason)")
+      do {
+        guard !socketPath.isEmpty else {
+          throw GooseFSError(.permissionDenied, "Cannot open block file \(response.path): \(reason)")
+        }
+        fd = try DescriptorPassingClient.open(socketPath: socketPath, blockID: blockID).fd
+      } catch {
+        _ = try? await connection.call(op: .closeLocal, blockID: blockID)
+        throw error
+      }
     }
     return LocalBlockReader(
       workerID: workerID, connection: connection, pool: pool, blockID: blockID, fd: fd, length: response.length,

@@ -85,8 +85,8 @@ extension PropertyKeys {
   public static let userNetworkDataTransferChunkSize = PropertyKey(
     "goosefs.user.network.data.transfer.chunk.size", default: "1MB", .byteSize, "GooseFS name for the data chunk size.")
   public static let userShortCircuitEnabled = PropertyKey(
-    "goosefs.user.short.circuit.enabled", default: "false", .boolean,
-    "Read/write a co-located worker's block files directly. Default false (Alluxio: true): data goes over gRPC unless enabled.")
+    "goosefs.user.short.circuit.enabled", default: "true", .boolean,
+    "Read a co-located worker's block files directly (by path, or by a descriptor passed over the worker's Unix socket).")
   public static let userShortCircuitPreferred = PropertyKey(
     "goosefs.user.short.circuit.preferred", default: "false", .boolean, "Prefer short-circuit over domain socket.")
   public static let userDirectMemoryIoEnabled = PropertyKey(

@@ -52,7 +52,7 @@ public final class BlockDataConnection: Sendable {
     do {
       (channel, inbound) = try await ClientBootstrap(group: group)
         .connectTimeout(timeout)
-        .channelOption(.socketOption(.tcp_nodelay), value: 1)
+        .channelOption(.tcpOption(.tcp_nodelay), value: 1)
         .channelOption(.writeBufferWaterMark, value: configuration.writeBufferWaterMark)
         .channelOption(.recvAllocator, value: configuration.receiveAllocator)
         .connect(host: host, port: port) { channel in

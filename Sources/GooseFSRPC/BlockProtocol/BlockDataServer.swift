@@ -52,7 +52,7 @@ public final class BlockDataServer: Sendable {
       listener = try await ServerBootstrap(group: group)
         .serverChannelOption(.backlog, value: 256)
         .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-        .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+        .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
         .childChannelOption(.writeBufferWaterMark, value: configuration.writeBufferWaterMark)
         .childChannelOption(.recvAllocator, value: configuration.receiveAllocator)
         .bind(host: host, port: port) { channel in

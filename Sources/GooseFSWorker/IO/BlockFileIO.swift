@@ -8,8 +8,8 @@ import GooseFSCore
 /// engine's worker threads). The `…Blocking` forms are for callers that already run on a dedicated
 /// thread (block writers, tier moves) and for tests.
 ///
-/// Counts follow pread/pwrite: a read returns fewer bytes than asked only at end of file (0 at or
-/// past it); use `readFully`/`writeFully` to loop. Failures are `GooseFSError(.ioError)` naming the
+/// Counts follow pread/pwrite: a read returns fewer bytes than asked at end of file (0 at or past
+/// it), or when asked for more than 1 GiB at once; use `readFully`/`writeFully` to loop. Failures are `GooseFSError(.ioError)` naming the
 /// descriptor and offset; callers add the block and directory.
 ///
 /// Buffers must stay valid until the call returns. The engines accept O_DIRECT descriptors: the

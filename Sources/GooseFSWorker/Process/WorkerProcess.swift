@@ -43,9 +43,10 @@ public final class WorkerProcess: Sendable {
     let web = try await StatusWebServer.start(host: settings.webBindHost, port: settings.webPort) { path in
       Self.webResponse(path: path, context: ready.context)
     }
+    let socketPath = Self.shortCircuitSocketPath(configuration, layout: layout)
     let address = WorkerNetAddress(
       host: settings.hostname, rpcPort: server.port, webPort: web.port ?? settings.webPort,
-      containerHost: settings.containerHostname)
+      domainSocketPath: socketPath ?? "", containerHost: settings.containerHostname)
     let metrics = WorkerMetrics()
 
     try await MasterConnection.with(configuration, identity: ProcessIdentity.current()) { connection in
@@ -64,6 +65,16 @@ public final class WorkerProcess: Sendable {
         metrics: metrics, settings: settings, logger: logger)
       try await sync.register(store: store)
       ready.set(context)
+      let descriptors = try socketPath.map { path in
+        try DescriptorPassingServer(path: path) { blockID in
+          let lease = try store.openForRead(blockID)
+          defer { lease.release() }
+          let fd = dup(lease.fd)
+          guard fd >= 0 else { throw GooseFSError(.ioError, "Cannot duplicate the descriptor of block \(blockID).") }
+          return (fd, lease.length)
+        }
+      }
+      defer { descriptors?.close() }
       logger.info(
         "GooseFS worker \(GooseFSVersion.current) \(address.host): blocks on \(settings.bindHost):\(server.port), web \(settings.webBindHost):\(address.webPort), tiers \(store.usage().map { "\($0.alias) \($0.capacityBytes)B" }.joined(separator: ", ")).")
 
@@ -88,6 +99,18 @@ public final class WorkerProcess: Sendable {
       }
     }
     logger.info("GooseFS worker stopped.")
+  }
+
+  /// The Unix socket short-circuit clients get block descriptors from: the configured address, or
+  /// a file in the first tier folder (Fluid mounts tier folders into FUSE pods at the same path).
+  /// nil when the path would be too long for a Unix socket.
+  static func shortCircuitSocketPath(_ configuration: Configuration, layout: BlockStoreLayout) -> String? {
+    let configured = configuration.string(PropertyKeys.workerDataServerDomainSocketAddress)
+    if !configured.isEmpty { return configured }
+    guard let first = layout.tiers.first?.directories.first?.path else { return nil }
+    let folder = (first as NSString).appendingPathComponent(layout.dataFolder)
+    let path = (folder as NSString).appendingPathComponent("shortcircuit.sock")
+    return path.utf8.count < 108 ? path : nil
   }
 
   /// The worker cannot open its store before it knows the cluster id; it waits for the master as

@@ -9,7 +9,8 @@ import Synchronization
 /// Eviction policy:
 /// - Each directory's capacity is its quota; a tier's capacity is the sum over its directories.
 ///   Used bytes count committed blocks *and* reservations of blocks being written or moved in, and
-///   never exceed a directory's quota: space is reserved before it is written.
+///   never exceed a directory's quota: space is reserved before it is written. (The ~100-byte
+///   metadata sidecars are not counted.)
 /// - New blocks go to the requested tier (the top one by default), in its directory with the most
 ///   free space; a writer then grows its reservation in that directory as it writes.
 /// - When a reservation does not fit, the least recently used blocks of that directory (or tier)
