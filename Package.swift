@@ -38,6 +38,7 @@ let package = Package(
       name: "GooseFSRPC",
       dependencies: [
         "GooseFSCore", "CGooseFSFDPassing",
+        .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
         .product(name: "GRPCCore", package: "grpc-swift-2"),
         .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
         .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
@@ -145,6 +146,14 @@ let package = Package(
       dependencies: ["GooseFSMaster", "GooseFSJournal", "GooseFSUFS", "GooseFSRPC"],
       swiftSettings: swiftSettings
     ),
+    .testTarget(
+      name: "GooseFSRPCTests",
+      dependencies: [
+        "GooseFSRPC", "GooseFSCore",
+        .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
+      swiftSettings: swiftSettings),
     .testTarget(name: "GooseFSWorkerTests", dependencies: ["GooseFSWorker", "GooseFSCore"], swiftSettings: swiftSettings),
     .testTarget(
       name: "GooseFSShellTests",

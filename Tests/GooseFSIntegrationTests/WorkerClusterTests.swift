@@ -178,4 +178,37 @@ import Testing
     let stat = try cluster.run(["fs", "stat", "/set/part0.bin"])
     #expect(stat.stdout.contains("inGooseFSPercentage=100"), "pinned file must stay fully cached: \(stat.stdout)")
   }
+
+  @Test func aRestartedMasterGetsItsWorkersBackAndAFormattedOneMakesThemDropTheirBlocks() throws {
+    let cluster = try LocalCluster(extraProperties: ["goosefs.user.block.size.bytes.default": "2MB"])
+    let size = 8 * Self.mebibyte
+    let expected = try Self.writePattern(cluster.ufs.appendingPathComponent("kept.bin"), size: size, seed: 21)
+    try cluster.startMaster()
+    let worker = try LocalWorker(index: 0, spec: WorkerSpec(host: "127.0.0.2"), root: cluster.root)
+    try cluster.startWorker(worker)
+    #expect(try cluster.run(["fs", "load", "/kept.bin"]).status == 0)
+    #expect(Self.close(try Self.usedBytes(cluster), size))
+
+    // kill -9 the master; the worker keeps running and re-registers with the new master process.
+    cluster.killMaster()
+    try cluster.startMaster()
+    try cluster.waitForLiveWorkers(atLeast: 1, including: worker)
+    try Self.eventually("the worker's blocks are known again") { Self.close(try Self.usedBytes(cluster), size) }
+    let location = try cluster.run(["fs", "location", "/kept.bin"])
+    #expect(location.stdout.contains("127.0.0.2"), "\(location.stdout)")
+
+    // A formatted journal is a new cluster: the worker's blocks belong to nothing and go away.
+    cluster.killMaster()
+    #expect(try cluster.run(["formatJournal"]).status == 0)
+    try cluster.startMaster()
+    try Self.eventually("the worker dropped the old cluster's blocks") {
+      try cluster.summary()["Live Workers"] == "1" && cluster.summary()["Used Capacity"] == "0B"
+    }
+    let out = cluster.root.appendingPathComponent("after-format.out")
+    let cat = try ChildProcess.run(
+      LocalCluster.binaries.appendingPathComponent("goosefs"), ["fs", "cat", "/kept.bin"],
+      environment: cluster.environment, stdoutFile: out.path)
+    #expect(cat.status == 0, "\(cat.stderr)")
+    #expect(try Self.md5(out) == expected)
+  }
 }

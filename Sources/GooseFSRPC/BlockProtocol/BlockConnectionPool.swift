@@ -1,6 +1,6 @@
 import GooseFSCore
+import NIOConcurrencyHelpers
 import NIOCore
-import Synchronization
 
 /// Idle block protocol connections per worker, so that reads and writes skip the TCP handshake.
 ///
@@ -26,7 +26,7 @@ public final class BlockConnectionPool: Sendable {
     var closed = false
   }
 
-  private let state = Mutex(State())
+  private let state = NIOLockedValueBox(State())
 
   public init(
     group: any EventLoopGroup, maxIdlePerWorker: Int = 4, connectTimeout: TimeAmount = .seconds(10),
@@ -56,7 +56,7 @@ public final class BlockConnectionPool: Sendable {
   /// Returns a connection: kept if reusable and there is room, closed otherwise.
   public func checkin(_ connection: BlockDataConnection) {
     let worker = Worker(host: connection.host, port: connection.port)
-    let kept = connection.isReusable && state.withLock { state in
+    let kept = connection.isReusable && state.withLockedValue { state in
       guard !state.closed, state.idle[worker, default: []].count < maxIdlePerWorker else { return false }
       state.idle[worker, default: []].append(connection)
       return true
@@ -83,12 +83,12 @@ public final class BlockConnectionPool: Sendable {
 
   /// Idle connections kept for a worker (for tests and metrics).
   public func idleCount(host: String, port: Int) -> Int {
-    state.withLock { $0.idle[Worker(host: host, port: port)]?.count ?? 0 }
+    state.withLockedValue { $0.idle[Worker(host: host, port: port)]?.count ?? 0 }
   }
 
   /// Closes the idle connections; connections checked in later are closed too.
   public func close() async {
-    let idle = state.withLock { state in
+    let idle = state.withLockedValue { state in
       state.closed = true
       defer { state.idle = [:] }
       return state.idle.values.flatMap { $0 }
@@ -97,7 +97,7 @@ public final class BlockConnectionPool: Sendable {
   }
 
   private func popIdle(_ worker: Worker) throws -> BlockDataConnection? {
-    try state.withLock { state in
+    try state.withLockedValue { state in
       guard !state.closed else { throw GooseFSError(.unavailable, "The block connection pool is closed") }
       return state.idle[worker]?.popLast()
     }

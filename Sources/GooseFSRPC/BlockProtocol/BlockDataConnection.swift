@@ -1,7 +1,7 @@
 import GooseFSCore
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
-import Synchronization
 
 /// A client's connection to one worker's block port. One exchange at a time (docs/block-protocol.md):
 /// `read`, `writeBlock`/`writeUfsFile` and `call` each start one and fail while another is open.
@@ -19,7 +19,7 @@ public final class BlockDataConnection: Sendable {
 
   let channel: any Channel
   let inbound: BlockInboundQueue
-  private let exchange = Mutex(ExchangeState.idle)
+  private let exchange = NIOLockedValueBox(ExchangeState.idle)
 
   private enum ExchangeState {
     case idle
@@ -61,7 +61,8 @@ public final class BlockDataConnection: Sendable {
               channel: channel, peer: worker, highWatermark: configuration.inboundHighWatermark,
               lowWatermark: configuration.inboundLowWatermark)
             try channel.pipeline.syncOperations.addHandlers([
-              ByteToMessageHandler(BlockFrameDecoder()),
+              // DATA arrives in pieces, uncopied; BlockReadStream checks their offsets.
+              ByteToMessageHandler(BlockFrameDecoder(splitsDataPayloads: true)),
               BlockFrameEncoder(),
               BlockClientInboundHandler(queue: inbound),
             ])
@@ -80,21 +81,21 @@ public final class BlockDataConnection: Sendable {
   /// True when the connection is open, no exchange is in progress and nothing unexpected arrived:
   /// it can serve another request.
   public var isReusable: Bool {
-    let idle = exchange.withLock { if case .idle = $0 { true } else { false } }
+    let idle = exchange.withLockedValue { if case .idle = $0 { true } else { false } }
     return idle && channel.isActive && inbound.failure == nil && inbound.bufferedCount == 0
   }
 
   /// Closes the connection; an exchange in progress fails.
   public func close() async {
     markBroken()
-    // Closing an already closed channel fails; either way it is closed now.
-    _ = try? await channel.close().get()
+    // closeFuture never fails; it completes once the socket is closed.
+    _ = try? await channel.closeFuture.get()
   }
 
   // MARK: Exchange bookkeeping (used by the request files)
 
   func beginExchange(_ op: BlockOp) throws {
-    try exchange.withLock { state in
+    try exchange.withLockedValue { state in
       switch state {
       case .idle:
         state = .open(op)
@@ -108,22 +109,25 @@ public final class BlockDataConnection: Sendable {
       markBroken()
       throw failure
     }
+    if inbound.bufferedCount > 0 {
+      throw fail(GooseFSError.blockProtocol("worker \(worker) sent frames nobody asked for"))
+    }
   }
 
   /// The exchange ended as the protocol says; the connection can be reused.
   func endExchange() {
-    exchange.withLock { state in
+    exchange.withLockedValue { state in
       if case .open = state { state = .idle }
     }
   }
 
   /// Whether an exchange is open (a read not yet at END/ERROR, a write not yet answered).
   var isExchangeOpen: Bool {
-    exchange.withLock { if case .open = $0 { true } else { false } }
+    exchange.withLockedValue { if case .open = $0 { true } else { false } }
   }
 
   func markBroken() {
-    exchange.withLock { $0 = .broken }
+    exchange.withLockedValue { $0 = .broken }
     channel.close(promise: nil)
   }
 

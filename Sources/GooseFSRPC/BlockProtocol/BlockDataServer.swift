@@ -128,7 +128,7 @@ public final class BlockDataServer: Sendable {
         } catch {
           // A client that goes away mid-exchange (an abandoned read, a killed process) is routine;
           // a handler failing on a live connection is not.
-          let clientLeft = !accepted.channel.channel.isActive
+          let clientLeft = !accepted.channel.channel.isActive || error is IOError || error is ChannelError
           logger.log(
             level: clientLeft ? .debug : .warning, "Block connection failed",
             metadata: ["peer": "\(connection.peerDescription)", "error": "\(error)"])

@@ -5,13 +5,25 @@ import NIOCore
 /// so a hostile or confused peer costs at most one 8 MiB frame; a violation throws a
 /// `GooseFSError.blockProtocol` error and ByteToMessageHandler stops decoding (the pipeline's
 /// error handling then closes the connection).
+///
+/// With `splitsDataPayloads`, a DATA frame is delivered in pieces as its bytes arrive: each piece
+/// is a BlockFrame whose header has the piece's own offset and length and whose payload is a
+/// slice of a socket read. Reassembling a 1 MiB payload would copy every byte once more in user
+/// space (the cumulation buffer), which on loopback costs a large share of the throughput; the
+/// client's read stream only needs the bytes in order, so it takes them as they come. Other ops
+/// are always delivered whole.
 public struct BlockFrameDecoder: ByteToMessageDecoder {
   public typealias InboundOut = BlockFrame
 
+  public let splitsDataPayloads: Bool
   /// The header of a frame whose payload hasn't fully arrived; its bytes are already consumed.
   private var pendingHeader: BlockFrameHeader?
+  /// Split mode: payload bytes of `pendingHeader` already delivered.
+  private var deliveredPayload = 0
 
-  public init() {}
+  public init(splitsDataPayloads: Bool = false) {
+    self.splitsDataPayloads = splitsDataPayloads
+  }
 
   public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
     let header: BlockFrameHeader
@@ -19,8 +31,12 @@ public struct BlockFrameDecoder: ByteToMessageDecoder {
       header = pendingHeader
     } else if let parsed = try BlockFrameHeader.read(from: &buffer) {
       header = parsed
+      deliveredPayload = 0
     } else {
       return .needMoreData
+    }
+    if splitsDataPayloads && header.op == .data && header.payloadLength > 0 {
+      return decodePiece(of: header, context: context, buffer: &buffer)
     }
     guard let payload = buffer.readSlice(length: header.payloadLength) else {
       pendingHeader = header
@@ -32,6 +48,31 @@ public struct BlockFrameDecoder: ByteToMessageDecoder {
     pendingHeader = nil
     context.fireChannelRead(wrapInboundOut(BlockFrame(header: header, payload: payload)))
     return .continue
+  }
+
+  private mutating func decodePiece(of header: BlockFrameHeader, context: ChannelHandlerContext, buffer: inout ByteBuffer)
+    -> DecodingState
+  {
+    let size = min(header.payloadLength - deliveredPayload, buffer.readableBytes)
+    guard size > 0 else {
+      pendingHeader = header
+      return .needMoreData
+    }
+    var pieceHeader = header
+    pieceHeader.offset = header.offset + Int64(deliveredPayload)
+    pieceHeader.payloadLength = size
+    let piece = buffer.readSlice(length: size)!
+    deliveredPayload += size
+    pendingHeader = deliveredPayload < header.payloadLength ? header : nil
+    context.fireChannelRead(wrapInboundOut(BlockFrame(header: pieceHeader, payload: piece)))
+    return .continue
+  }
+
+  /// Moving the unread bytes to the front of the buffer is worth it only for a partial header;
+  /// a partial payload is better left where it is (its buffer was sized for it, or in split mode
+  /// there is none).
+  public func shouldReclaimBytes(buffer: ByteBuffer) -> Bool {
+    pendingHeader == nil && buffer.readerIndex >= 2048
   }
 
   public mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws

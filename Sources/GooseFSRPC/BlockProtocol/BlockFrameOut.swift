@@ -26,6 +26,9 @@ public struct BlockFrameOut: Sendable {
 
   /// `header.payloadLength` is set from the payload.
   public init(header: BlockFrameHeader, payload: Payload = .none) {
+    precondition(
+      payload.length <= BlockFrameHeader.maxPayloadLength,
+      "a \(header.op) payload of \(payload.length) bytes exceeds the frame limit; split it")
     var header = header
     header.payloadLength = payload.length
     self.header = header

@@ -1,6 +1,6 @@
 import GooseFSCore
+import NIOConcurrencyHelpers
 import NIOCore
-import Synchronization
 
 /// The client's receive side: frames decoded on the event loop wait here for the task that reads
 /// the response.
@@ -29,7 +29,9 @@ final class BlockInboundQueue: Sendable {
   private let channel: any Channel
   private let highWatermark: Int
   private let lowWatermark: Int
-  private let state = Mutex(State())
+  // NIOLockedValueBox rather than Synchronization.Mutex in this folder: it is a pthread mutex,
+  // which ThreadSanitizer understands; Mutex on Linux is a bare futex that TSan reports as races.
+  private let state = NIOLockedValueBox(State())
 
   init(channel: any Channel, peer: String, highWatermark: Int, lowWatermark: Int) {
     precondition(lowWatermark >= 0 && highWatermark > lowWatermark, "inbound watermarks must satisfy 0 <= low < high")
@@ -42,7 +44,7 @@ final class BlockInboundQueue: Sendable {
   // MARK: Event-loop side
 
   func deliver(_ frame: BlockFrame) {
-    let waiter = state.withLock { state -> CheckedContinuation<BlockFrame, any Error>? in
+    let waiter = state.withLockedValue { state -> CheckedContinuation<BlockFrame, any Error>? in
       if let waiter = state.waiter {
         state.waiter = nil
         state.idleTimer?.cancel()
@@ -56,32 +58,32 @@ final class BlockInboundQueue: Sendable {
     waiter?.resume(returning: frame)
   }
 
-  var isReadingPaused: Bool { state.withLock { $0.readingPaused } }
+  var isReadingPaused: Bool { state.withLockedValue { $0.readingPaused } }
 
   /// The connection ended (closed, failed, timed out, cancelled). The first reason wins.
   func finish(_ error: GooseFSError) {
-    let waiter = state.withLock { state -> CheckedContinuation<BlockFrame, any Error>? in
+    let waiter = state.withLockedValue { state -> CheckedContinuation<BlockFrame, any Error>? in
       if state.failure == nil { state.failure = error }
       state.idleTimer?.cancel()
       state.idleTimer = nil
       defer { state.waiter = nil }
       return state.waiter
     }
-    waiter?.resume(throwing: state.withLock { $0.failure! })
+    waiter?.resume(throwing: state.withLockedValue { $0.failure! })
   }
 
   // MARK: Consumer side
 
   /// The reason the connection ended, if it has.
-  var failure: GooseFSError? { state.withLock { $0.failure } }
+  var failure: GooseFSError? { state.withLockedValue { $0.failure } }
 
   /// Frames received but not consumed.
-  var bufferedCount: Int { state.withLock { $0.frames.count } }
+  var bufferedCount: Int { state.withLockedValue { $0.frames.count } }
 
   /// A frame that has already arrived, without waiting; throws once the connection has ended and
   /// every frame received before that was consumed.
   func poll() throws -> BlockFrame? {
-    let (frame, failure, resume) = state.withLock { state -> (BlockFrame?, GooseFSError?, Bool) in
+    let (frame, failure, resume) = state.withLockedValue { state -> (BlockFrame?, GooseFSError?, Bool) in
       guard let frame = state.frames.popFirst() else { return (nil, state.failure, false) }
       return (frame, nil, resumeIfDrained(&state))
     }
@@ -96,9 +98,11 @@ final class BlockInboundQueue: Sendable {
     if let frame = try poll() { return frame }
     return try await withTaskCancellationHandler {
       try await withCheckedThrowingContinuation { continuation in
-        let outcome = state.withLock { state -> Result<BlockFrame, any Error>? in
+        var resume = false
+        let outcome = state.withLockedValue { state -> Result<BlockFrame, any Error>? in
           if let frame = state.frames.popFirst() {
-            // Cannot have paused reading: poll() found the queue empty a moment ago.
+            // Frames arrived since poll() looked.
+            resume = resumeIfDrained(&state)
             return .success(frame)
           }
           if let failure = state.failure { return .failure(failure) }
@@ -110,6 +114,7 @@ final class BlockInboundQueue: Sendable {
           }
           return nil
         }
+        if resume { channel.read() }
         if let outcome { continuation.resume(with: outcome) }
       }
     } onCancel: {
@@ -119,7 +124,7 @@ final class BlockInboundQueue: Sendable {
   }
 
   private func idleTimeoutFired(waitNumber: UInt64, timeout: TimeAmount) {
-    let stillWaiting = state.withLock { $0.waiter != nil && $0.waitNumber == waitNumber }
+    let stillWaiting = state.withLockedValue { $0.waiter != nil && $0.waitNumber == waitNumber }
     guard stillWaiting else { return }
     finish(
       GooseFSError(

@@ -1,10 +1,11 @@
 import GooseFSCore
 import NIOCore
 
-/// The bytes of one READ, in order, as the DATA frames bring them (each chunk is a frame's
-/// payload, uncopied). Iteration ends at END and throws the worker's error at ERROR.
+/// The bytes of one READ, in order, as they arrive: each chunk is a slice of a socket read, never
+/// copied, at most one DATA frame's payload (a frame may come in several chunks). Iteration ends
+/// at END and throws the worker's error at ERROR.
 ///
-/// Checked as it goes: every DATA frame must continue exactly where the previous one ended (a gap
+/// Checked as it goes: every piece of DATA must continue exactly where the previous one ended (a gap
 /// or an overlap is a protocol violation), no more than the requested length may arrive, and END
 /// must report exactly the bytes received. END may come early: when the block is shorter than
 /// `offset + length`, the END total is authoritative.

@@ -92,7 +92,9 @@ public final class BlockServerConnection {
   }
 
   /// Sends `buffer` as DATA frames of at most `configuration.chunkSize` bytes, the first at
-  /// `offset` in the block. The frames are slices of `buffer`: nothing is copied.
+  /// `offset` in the block. The frames are slices of `buffer`: nothing is copied, as long as the
+  /// bytes lie within the first 16 MiB of the buffer's storage (NIO copies slices that start past
+  /// that), so read block files into buffers of a few MiB rather than one per block.
   public func sendData(blockID: Int64, offset: Int64, buffer: ByteBuffer) async throws {
     var rest = buffer
     var position = offset

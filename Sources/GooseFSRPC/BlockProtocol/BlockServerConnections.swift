@@ -1,5 +1,5 @@
+import NIOConcurrencyHelpers
 import NIOCore
-import Synchronization
 
 /// The open connections of one server and whether each is between requests, so that a graceful
 /// close can end the idle ones at once and the busy ones when their exchange is over.
@@ -15,12 +15,12 @@ final class BlockServerConnections: Sendable {
     var closing = false
   }
 
-  private let state = Mutex(State())
+  private let state = NIOLockedValueBox(State())
 
   /// Returns the connection's id, and whether the server is already closing (then the caller ends
   /// the connection right away).
   func register(_ channel: any Channel) -> (id: UInt64, closing: Bool) {
-    state.withLock { state in
+    state.withLockedValue { state in
       state.nextID += 1
       state.entries[state.nextID] = Entry(channel: channel, busy: false)
       return (state.nextID, state.closing)
@@ -28,16 +28,16 @@ final class BlockServerConnections: Sendable {
   }
 
   func remove(_ id: UInt64) {
-    _ = state.withLock { $0.entries.removeValue(forKey: id) }
+    _ = state.withLockedValue { $0.entries.removeValue(forKey: id) }
   }
 
   func markBusy(_ id: UInt64) {
-    state.withLock { $0.entries[id]?.busy = true }
+    state.withLockedValue { $0.entries[id]?.busy = true }
   }
 
   /// Returns true when the server is closing: the connection should end now that it is idle.
   func markIdle(_ id: UInt64) -> Bool {
-    state.withLock { state in
+    state.withLockedValue { state in
       state.entries[id]?.busy = false
       return state.closing
     }
@@ -45,15 +45,15 @@ final class BlockServerConnections: Sendable {
 
   /// Starts a graceful close; returns the channels that are idle now.
   func beginClosing() -> [any Channel] {
-    state.withLock { state in
+    state.withLockedValue { state in
       state.closing = true
       return state.entries.values.filter { !$0.busy }.map(\.channel)
     }
   }
 
-  var count: Int { state.withLock { $0.entries.count } }
+  var count: Int { state.withLockedValue { $0.entries.count } }
 
-  var channels: [any Channel] { state.withLock { $0.entries.values.map(\.channel) } }
+  var channels: [any Channel] { state.withLockedValue { $0.entries.values.map(\.channel) } }
 }
 
 extension Channel {

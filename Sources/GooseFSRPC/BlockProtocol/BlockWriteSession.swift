@@ -5,7 +5,8 @@ import SwiftProtobuf
 /// The client side of WRITE_BLOCK or WRITE_UFS_FILE: `send` the bytes, then `finish` (END, then
 /// the worker's ACK) or `abort`.
 ///
-/// `send` splits buffers into DATA frames of at most `chunkSize` bytes as slices (no copy) and
+/// `send` splits buffers into DATA frames of at most `chunkSize` bytes as slices (no copy, for
+/// bytes within the first 16 MiB of a buffer's storage: NIO copies slices that start past that) and
 /// returns once they are queued; it waits only when more than `writeWindow` bytes are queued and
 /// not yet on the wire, so a slow worker slows the writer. A worker may refuse a write early with
 /// ERROR; the next `send` (or `finish`) throws that error.

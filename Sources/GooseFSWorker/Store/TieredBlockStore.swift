@@ -47,7 +47,9 @@ public final class TieredBlockStore: Sendable {
   }
 
   public let layout: BlockStoreLayout
-  public let clusterID: String
+  /// The cluster new blocks are recorded for; changes only through `adoptCluster`.
+  public var clusterID: String { cluster.withLock { $0 } }
+  private let cluster: Mutex<String>
   let io: any BlockFileIO
   let logger: Logger
   let options: Options
@@ -64,7 +66,7 @@ public final class TieredBlockStore: Sendable {
       throw GooseFSError(.invalidArgument, "The block store needs the cluster id from the master, got \"\(clusterID)\"")
     }
     self.layout = layout
-    self.clusterID = clusterID
+    self.cluster = Mutex(clusterID)
     self.io = io
     self.logger = logger
     self.options = options
@@ -101,6 +103,20 @@ public final class TieredBlockStore: Sendable {
   // MARK: - Queries
 
   /// Tiers top first; used bytes include reservations of blocks being written or moved in.
+  /// The master now serves another cluster (its journal was formatted): every cached block
+  /// belongs to a namespace that no longer exists. Deletes them all and records new blocks for
+  /// `newClusterID`.
+  public func adoptCluster(_ newClusterID: String) {
+    cluster.withLock { $0 = newClusterID }
+    for block in blocks() {
+      do {
+        try remove(block.blockID)
+      } catch {
+        logger.warning("Could not delete block \(block.blockID) of the previous cluster: \(error)")
+      }
+    }
+  }
+
   public func usage() -> [TierUsage] {
     state.withLock { state in
       layout.tiers.indices.map { tier in
