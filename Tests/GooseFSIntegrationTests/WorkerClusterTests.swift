@@ -211,4 +211,28 @@ import Testing
     #expect(cat.status == 0, "\(cat.stderr)")
     #expect(try Self.md5(out) == expected)
   }
+
+  @Test func aBlockRefusedByAFullWorkerIsWrittenToAnother() throws {
+    let cluster = try LocalCluster(extraProperties: [
+      "goosefs.user.block.size.bytes.default": "4MB", "goosefs.user.file.writetype.default": "MUST_CACHE",
+    ])
+    try cluster.startMaster()
+    // Worker 0 can hold two blocks; MUST_CACHE blocks are the only copy, so it cannot evict them.
+    let small = try LocalWorker(index: 0, spec: WorkerSpec(host: "127.0.0.2", memQuota: "9MB"), root: cluster.root)
+    let large = try LocalWorker(index: 1, spec: WorkerSpec(host: "127.0.0.3", memQuota: "256MB"), root: cluster.root)
+    try cluster.startWorker(small)
+    try cluster.startWorker(large)
+    let local = cluster.root.appendingPathComponent("in.bin")
+    let expected = try Self.writePattern(local, size: 48 * Self.mebibyte, seed: 31)
+    let copyIn = try cluster.run(["fs", "copyFromLocal", local.path, "/only-in-cache.bin"])
+    #expect(copyIn.status == 0, "\(copyIn.stdout) \(copyIn.stderr)")
+    let back = cluster.root.appendingPathComponent("back.bin")
+    #expect(try cluster.run(["fs", "copyToLocal", "/only-in-cache.bin", back.path]).status == 0)
+    #expect(try Self.md5(back) == expected)
+    let capacity = try cluster.run(["fsadmin", "report", "capacity"]).lines
+    let smallUsed = capacity.firstIndex { $0.hasPrefix("127.0.0.2") }.flatMap { index in
+      capacity[index + 1].split(separator: " ").dropFirst().first.map(String.init)
+    }
+    #expect(smallUsed.flatMap(Self.bytes).map { $0 > 0 && $0 <= Double(9 * Self.mebibyte) } == true, "\(capacity)")
+  }
 }
