@@ -51,27 +51,31 @@ public final class ShellOutput: Sendable {
 
   /// Writes bytes as they are (file contents).
   public func write(bytes: [UInt8], to stream: Stream = .standardOutput) {
+    bytes.withUnsafeBytes { write(raw: $0, to: stream) }
+  }
+
+  /// Writes bytes as they are, without copying them first (`cat` of large files).
+  public func write(raw buffer: UnsafeRawBufferPointer, to stream: Stream = .standardOutput) {
     if capturing {
       captured.withLock {
         switch stream {
-        case .standardOutput: $0.out += bytes
-        case .standardError: $0.err += bytes
+        case .standardOutput: $0.out += buffer
+        case .standardError: $0.err += buffer
         }
       }
       return
     }
+    guard let base = buffer.baseAddress else { return }
     let descriptor: Int32 = stream == .standardOutput ? 1 : 2
     var offset = 0
     // Mutex serialises concurrent writers so lines never interleave.
     captured.withLock { _ in
-      while offset < bytes.count {
-        let written = bytes.withUnsafeBytes { buffer in
-          #if canImport(Glibc)
-            Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-          #else
-            Darwin.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-          #endif
-        }
+      while offset < buffer.count {
+        #if canImport(Glibc)
+          let written = Glibc.write(descriptor, base + offset, buffer.count - offset)
+        #else
+          let written = Darwin.write(descriptor, base + offset, buffer.count - offset)
+        #endif
         if written < 0 && errno == EINTR { continue }
         if written <= 0 { break }  // closed pipe: nothing sensible left to do
         offset += written

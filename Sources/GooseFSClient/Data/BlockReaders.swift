@@ -60,6 +60,7 @@ final class LocalBlockReader: BlockReader {
   private let length: Int64
   private var position: Int64
   private let onBytes: @Sendable (Int) -> Void
+  private var recycled: ByteBuffer?
 
   /// Opens the block file, or throws when the worker does not hold the block or the file cannot
   /// be opened from here (then the caller reads over the network instead).
@@ -108,7 +109,11 @@ final class LocalBlockReader: BlockReader {
   func next(maxLength: Int) async throws -> ByteBuffer? {
     guard position < length else { return nil }
     let count = Int(min(Int64(maxLength), length - position))
-    var buffer = ByteBufferAllocator().buffer(capacity: count)
+    // Reuse the previous buffer's memory when the caller is done with it (it then has one owner
+    // again): a fresh buffer per read costs page faults that dominate reads from tmpfs.
+    var buffer = recycled ?? ByteBufferAllocator().buffer(capacity: count)
+    recycled = nil
+    buffer.clear(minimumCapacity: count)
     let fd = fd
     let offset = position
     let read = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { pointer -> Int in
@@ -125,6 +130,7 @@ final class LocalBlockReader: BlockReader {
     }
     position += Int64(read)
     onBytes(read)
+    recycled = buffer
     return buffer
   }
 

@@ -67,10 +67,18 @@ struct ReadRequest {
       if writer == nil { context.caching.finish(blockID) }
     }
     var position = offset
+    let pieceSize = Int64(context.settings.ufsReadSize)
     do {
-      while position < end, !connection.isCancelRequested {
-        let length = Int(min(Int64(context.settings.ufsReadSize), end - position))
-        let buffer = try await fetcher.read(source, input: input, offset: position, length: length)
+      // The next piece is fetched from the under store while the current one is cached and sent.
+      var current = position < end
+        ? try await fetcher.read(source, input: input, offset: position, length: Int(min(pieceSize, end - position)))
+        : nil
+      while let buffer = current, !connection.isCancelRequested {
+        let nextPosition = position + Int64(buffer.readableBytes)
+        async let upcoming: ByteBuffer? =
+          nextPosition < end
+          ? fetcher.read(source, input: input, offset: nextPosition, length: Int(min(pieceSize, end - nextPosition)))
+          : nil
         if let active = writer {
           do {
             try await active.write(buffer)
@@ -81,7 +89,8 @@ struct ReadRequest {
           }
         }
         try await connection.sendData(blockID: blockID, offset: position, buffer: buffer)
-        position += Int64(length)
+        position = nextPosition
+        current = try await upcoming
       }
     } catch {
       if let writer {

@@ -86,9 +86,10 @@ actor SequentialReadPlanner {
 
   func readSequentially(offset: Int64, count: Int) async throws -> ByteBuffer? {
     guard strategy != .ranged, !busy else { return nil }
-    // A read continuing the previous one, or the first read at offset 0 (the start of a scan:
-    // whole-file copies and block loads from the start), switches to the sequential source.
-    let continues = offset == expectedOffset || (expectedOffset == nil && offset == 0)
+    // A read continuing the previous one, or a read at offset 0 (the start of a scan: whole-file
+    // copies and block loads from the start — also when the stream is reused for a second scan,
+    // as workers do), switches to the sequential source.
+    let continues = offset == expectedOffset || offset == 0
     expectedOffset = offset + Int64(count)
     // A one-off read, or the last bytes of the object: a single ranged GET is cheapest.
     guard continues, offset + Int64(count) < head.length || source != nil else {

@@ -13,7 +13,7 @@ enum ReadCommands {
     let (fileSystem, status) = try await openableFile(arguments.positionals[0], context)
     try await StreamTransfer.withOpenFile(status.path, in: fileSystem) { input in
       try await StreamTransfer.forEachChunk(of: input, chunkSize: chunkSize) { chunk in
-        context.output.write(bytes: Array(chunk.readableBytesView))
+        chunk.withUnsafeReadableBytes { context.output.write(raw: $0) }
       }
     }
     return ExitCode.success
