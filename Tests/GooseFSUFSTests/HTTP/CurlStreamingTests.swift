@@ -95,7 +95,9 @@ struct CurlStreamingTests {
         receiver.body(chunk)
       }
     } throws: { ($0 as? HTTPTransportError)?.kind == .timeout }
-    #expect(receiver.state.withLock { $0.offset } == 1000)
+    // The 1,000 bytes before the stall may or may not reach the consumer before the timeout is
+    // reported (a failure wins over queued bytes); never more, never anything else.
+    #expect([0, 1000].contains(receiver.state.withLock { $0.offset }))
     #expect(started.duration(to: .now) < .seconds(5))
   }
 

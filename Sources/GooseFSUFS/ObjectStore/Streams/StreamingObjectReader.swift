@@ -51,7 +51,6 @@ actor StreamingObjectReader {
     let wanted = Int(min(Int64(count), objectLength - position))
     var result = ByteBuffer()
     guard wanted > 0 else { return result }
-    result.reserveCapacity(wanted)
     var resumes = 0
     while result.readableBytes < wanted {
       guard !closed else { throw GooseFSError(.failedPrecondition, "The input stream is closed.") }
@@ -91,6 +90,16 @@ actor StreamingObjectReader {
   // MARK: - Consumer side
 
   private func take(into result: inout ByteBuffer, upTo wanted: Int) {
+    // Zero copy when one received chunk holds the whole read: hand out a slice of it.
+    if result.readableBytes == 0, let first = buffered.first, first.readableBytes >= wanted {
+      var chunk = buffered.removeFirst()
+      result = chunk.readSlice(length: wanted)!
+      if chunk.readableBytes > 0 { buffered.insert(chunk, at: 0) }
+      bufferedBytes -= wanted
+      position += Int64(wanted)
+    } else if result.capacity < wanted {
+      result.reserveCapacity(wanted)
+    }
     while result.readableBytes < wanted, !buffered.isEmpty {
       var chunk = buffered.removeFirst()
       let n = min(chunk.readableBytes, wanted - result.readableBytes)
