@@ -111,6 +111,18 @@ let package = Package(
       ],
       swiftSettings: swiftSettings
     ),
+    // libfuse3's low-level API (the shim sets FUSE_USE_VERSION before the header).
+    .systemLibrary(name: "CGooseFSFuse", pkgConfig: "fuse3", providers: [.apt(["libfuse3-dev"])]),
+    // The FUSE daemon's logic: mount options, errno mapping, the low-level bridge (issue 5).
+    .target(
+      name: "GooseFSFuse",
+      dependencies: [
+        "GooseFSCore", "GooseFSClient", "CGooseFSFuse",
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "NIOCore", package: "swift-nio"),
+      ],
+      swiftSettings: swiftSettings
+    ),
     // The `goosefs` command line: fs, fsadmin, getConf, format, version.
     .target(
       name: "GooseFSShell",
@@ -154,6 +166,7 @@ let package = Package(
         .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "SwiftProtobuf", package: "swift-protobuf"),
       ],
       swiftSettings: swiftSettings),
+    .testTarget(name: "GooseFSFuseTests", dependencies: ["GooseFSFuse", "GooseFSCore"], swiftSettings: swiftSettings),
     .testTarget(name: "GooseFSWorkerTests", dependencies: ["GooseFSWorker", "GooseFSCore"], swiftSettings: swiftSettings),
     .testTarget(
       name: "GooseFSShellTests",

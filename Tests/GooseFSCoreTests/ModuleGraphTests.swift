@@ -14,6 +14,7 @@ import Testing
     "GooseFSWorker": ["GooseFSCore", "GooseFSRPC", "GooseFSUFS", "CGooseFSURing"],
     "GooseFSClient": ["GooseFSCore", "GooseFSRPC"],
     "GooseFSShell": ["GooseFSCore", "GooseFSClient"],
+    "GooseFSFuse": ["GooseFSCore", "GooseFSClient", "CGooseFSFuse"],
   ]
 
   static let sources = URL(fileURLWithPath: #filePath)
