@@ -62,6 +62,7 @@ declare -A NF_PID=()
 is_mounted() { awk -v m="$1" '$5 == m { found = 1 } END { exit !found }' /proc/self/mountinfo; }
 cleanup() {
   local name pid mnt
+  if [ -n "$FG_PID" ]; then kill -TERM "$FG_PID" 2>/dev/null || true; wait "$FG_PID" 2>/dev/null || true; fi
   for name in "${!NF_PID[@]}"; do kill -TERM "${NF_PID[$name]}" 2>/dev/null || true; done
   sleep 0.5
   for name in "${!NF_PID[@]}"; do
@@ -131,14 +132,28 @@ stats_reset() { : >"$WORK/$1/.stats"; }
 stats_get() { awk -v k="$2" '$1 == k { v = $2 } END { print v + 0 }' "$WORK/$1/.stats"; }
 py() { python3 -c "$1"; }
 
-# fio_run NAME... -> "bytes_per_s iops p99_us" (read + write summed), fio arguments after NAME.
+# run_bg OUT CMD...: runs CMD in the background (stdout to OUT) and waits for it, so that INT/TERM
+# reach the traps at once instead of after the command (bash defers traps during foreground
+# commands); cleanup stops it by its PID.
+FG_PID=""
+run_bg() {
+  local out=$1 status=0
+  shift
+  "$@" >"$out" 2>>"$WORK/commands.stderr" &
+  FG_PID=$!
+  wait "$FG_PID" || status=$?
+  FG_PID=""
+  return "$status"
+}
+# fio_run NAME [fio arguments...]: sets FIO_RESULT to "bytes_per_s iops p99_us" (read + write).
+FIO_RESULT=""
 fio_run() {
   local name=$1
   shift
-  timeout -s KILL $((RUNTIME + STEP_TIMEOUT)) fio --name="$name" --output-format=json --group_reporting \
-    --time_based --runtime="$RUNTIME" "$@" >"$WORK/fio.json" 2>>"$WORK/fio.stderr" ||
-    { tail -5 "$WORK/fio.stderr" >&2; die "fio $name failed"; }
-  python3 - "$WORK/fio.json" <<'EOF'
+  run_bg "$WORK/fio.json" timeout -s KILL $((RUNTIME + STEP_TIMEOUT)) fio --name="$name" --output-format=json \
+    --group_reporting --time_based --runtime="$RUNTIME" "$@" ||
+    { tail -5 "$WORK/commands.stderr" >&2; die "fio $name failed"; }
+  FIO_RESULT=$(python3 - "$WORK/fio.json" <<'EOF2'
 import json, sys
 j = json.load(open(sys.argv[1]))["jobs"][0]
 bw = j["read"]["bw_bytes"] + j["write"]["bw_bytes"]
@@ -146,7 +161,8 @@ iops = j["read"]["iops"] + j["write"]["iops"]
 side = j["read"] if j["read"]["io_bytes"] else j["write"]
 p99 = side.get("clat_ns", {}).get("percentile", {}).get("99.000000", 0) / 1000
 print(f"{bw} {iops:.0f} {p99:.1f}")
-EOF
+EOF2
+)
 }
 # dd_read FILE MB [dd operands...] -> bytes per second (dd's own timing).
 dd_read() {
@@ -220,7 +236,8 @@ if step a; then
     [[ $variant != *aligned ]] || align=(--iomem_align=4096)
     stats_reset dio
     c0=$(cpu_of "${NF_PID[dio]}")
-    read -r bw _ _ <<<"$(fio_run seq-$bs --filename="$DIO/zero" --size=$FIO_SIZE --rw=read --bs="$bs" --ioengine=psync --direct=0 --numjobs=1 "${align[@]}")"
+    fio_run seq-$bs --filename="$DIO/zero" --size=$FIO_SIZE --rw=read --bs="$bs" --ioengine=psync --direct=0 --numjobs=1 "${align[@]}"
+    read -r bw _ _ <<<"$FIO_RESULT"
     c1=$(cpu_of "${NF_PID[dio]}")
     label="a"
     [ "$bs" = 1M ] || label="a'"
@@ -287,7 +304,8 @@ if step c; then
   for jobs in 1 4; do
     stats_reset dio
     c0=$(cpu_of "${NF_PID[dio]}")
-    read -r _ iops p99 <<<"$(fio_run rand-$jobs --filename="$DIO/zero" --size=$FIO_SIZE --rw=randread --bs=4k --ioengine=psync --direct=0 --numjobs="$jobs")"
+    fio_run rand-$jobs --filename="$DIO/zero" --size=$FIO_SIZE --rw=randread --bs=4k --ioengine=psync --direct=0 --numjobs="$jobs"
+    read -r _ iops p99 <<<"$FIO_RESULT"
     c1=$(cpu_of "${NF_PID[dio]}")
     row "c" "randread 4 KiB, $jobs job(s), direct_io mount (fio psync)" "$(kiops "$iops")" "IOPS" "p99 ${p99}us, $(read_summary dio "$(py "print($c1-$c0)")" | sed 's/^[0-9]* KiB\/req, //')"
   done
@@ -299,8 +317,9 @@ meta() { # name label mode path [ops to show per op...]
   local name=$1 label=$2 mode=$3 path=$4 out ops rate us per="" k
   shift 4
   stats_reset "$name"
-  out=$(timeout -s KILL $((RUNTIME + STEP_TIMEOUT)) "$WORK/metabench" "$mode" "$path" "$META_N" "$RUNTIME") ||
-    die "metabench $mode $path failed: $out"
+  run_bg "$WORK/meta.out" timeout -s KILL $((RUNTIME + STEP_TIMEOUT)) "$WORK/metabench" "$mode" "$path" "$META_N" "$RUNTIME" ||
+    die "metabench $mode $path failed: $(cat "$WORK/meta.out"; tail -2 "$WORK/commands.stderr")"
+  out=$(cat "$WORK/meta.out")
   read -r _ ops _ _ _ rate _ us _ <<<"$out"
   for k in "$@"; do per+="$k $(py "print(f'{$(stats_get "$name" "$k")/$ops:.2f}')") "; done
   row "${META_LABEL:-d}" "$label" "$(py "print(f'{$rate:,.0f}')")" "ops/s" "${us}us/op; per op: ${per% }"
@@ -350,13 +369,15 @@ if step e; then
   say "e. tmpfs (/dev/shm) reference, ${TMPFS_MB} MiB file"
   TMPFS_FILE=$(mktemp /dev/shm/null-fuse-bench.XXXXXX)
   dd if=/dev/zero of="$TMPFS_FILE" bs=1M count="$TMPFS_MB" status=none
-  read -r bw _ _ <<<"$(fio_run tmpfs-seq --filename="$TMPFS_FILE" --rw=read --bs=1M --ioengine=psync --direct=0 --numjobs=1)"
+  fio_run tmpfs-seq --filename="$TMPFS_FILE" --rw=read --bs=1M --ioengine=psync --direct=0 --numjobs=1
+  read -r bw _ _ <<<"$FIO_RESULT"
   row "e" "tmpfs seq read bs=1M, 1 job (fio psync)" "$(gbs "$bw")" "GB/s" "kernel only: copy_to_user from page cache"
   [ -z "$HAVE_SEQ1M" ] || DETAIL+=("a/e. null FUSE direct_io seq read 1 MiB = $(py "print(f'{$HAVE_SEQ1M/$bw:.2f}')")x tmpfs (page-aligned buffer: $(py "print(f'{$HAVE_SEQ1M_ALIGNED/$bw:.2f}')")x)")
   bw=$(py "print(max($(dd_read "$TMPFS_FILE" "$TMPFS_MB"), $(dd_read "$TMPFS_FILE" "$TMPFS_MB")))")
   row "e" "tmpfs dd bs=1M" "$(gbs "$bw")" "GB/s" ""
   for jobs in 1 4; do
-    read -r _ iops p99 <<<"$(fio_run tmpfs-rand-$jobs --filename="$TMPFS_FILE" --rw=randread --bs=4k --ioengine=psync --direct=0 --numjobs="$jobs")"
+    fio_run tmpfs-rand-$jobs --filename="$TMPFS_FILE" --rw=randread --bs=4k --ioengine=psync --direct=0 --numjobs="$jobs"
+    read -r _ iops p99 <<<"$FIO_RESULT"
     row "e" "tmpfs randread 4 KiB, $jobs job(s) (fio psync)" "$(kiops "$iops")" "IOPS" "p99 ${p99}us"
   done
   rm -f "$TMPFS_FILE"
@@ -370,7 +391,8 @@ seq_on() { # label name file [fio args...]
   shift 3
   stats_reset "$name"
   c0=$(cpu_of "${NF_PID[$name]}")
-  read -r bw _ _ <<<"$(fio_run "$name" --filename="$file" --size=$FIO_SIZE --ioengine=psync "$@")"
+  fio_run "$name" --filename="$file" --size=$FIO_SIZE --ioengine=psync "$@"
+  read -r bw _ _ <<<"$FIO_RESULT"
   c1=$(cpu_of "${NF_PID[$name]}")
   row "f" "$label" "$(gbs "$bw")" "GB/s" "$(read_summary "$name" "$(py "print($c1-$c0)")")"
 }
@@ -379,7 +401,8 @@ rand_on() { # label name [fio args...]
   shift 2
   stats_reset "$name"
   c0=$(cpu_of "${NF_PID[$name]}")
-  read -r _ iops p99 <<<"$(fio_run "$name" --filename="$WORK/$name/zero" --size=$FIO_SIZE --rw=randread --bs=4k --ioengine=psync --direct=0 "$@")"
+  fio_run "$name" --filename="$WORK/$name/zero" --size=$FIO_SIZE --rw=randread --bs=4k --ioengine=psync --direct=0 "$@"
+  read -r _ iops p99 <<<"$FIO_RESULT"
   c1=$(cpu_of "${NF_PID[$name]}")
   row "f" "$label" "$(kiops "$iops")" "IOPS" "p99 ${p99}us, $(read_summary "$name" "$(py "print($c1-$c0)")" | sed 's/^[0-9]* KiB\/req, //')"
 }
@@ -404,9 +427,17 @@ if step f; then
   rand_on "randread 4 KiB, 4 jobs, --clone-fd" clone --numjobs=4
   seq_on "seq read 1 MiB, 1 job, --clone-fd" clone "$WORK/clone/zero" --rw=read --bs=1M --direct=0 --iomem_align=4096 --numjobs=1
   umount_null clone
+  # Splice replies: libfuse needs a pipe larger than header + data, i.e. > 1 MiB for 1 MiB replies;
+  # F_SETPIPE_SZ beyond /proc/sys/fs/pipe-max-size needs CAP_SYS_RESOURCE, and without it libfuse
+  # silently falls back to allocating a buffer and pread()ing into it. 512 KiB requests fit.
   mount_null splice -o direct_io --reply splice
   seq_on "seq read 1 MiB, 1 job, replies spliced from a memfd" splice "$WORK/splice/zero" --rw=read --bs=1M --direct=0 --iomem_align=4096 --numjobs=1
+  seq_on "seq read 512 KiB, 1 job, replies spliced from a memfd" splice "$WORK/splice/zero" --rw=read --bs=512k --direct=0 --iomem_align=4096 --numjobs=1
   umount_null splice
+  seq_on "seq read 512 KiB, 1 job, replies from memory (compare)" dio "$DIO/zero" --rw=read --bs=512k --direct=0 --iomem_align=4096 --numjobs=1
+  cap=no
+  if (((0x$(awk '/^CapEff/ { print $2 }' /proc/self/status) >> 24) & 1)); then cap=yes; fi
+  DETAIL+=("f. splice: CAP_SYS_RESOURCE $cap, /proc/sys/fs/pipe-max-size $(cat /proc/sys/fs/pipe-max-size)")
   mount_null cold -o direct_io --buffer 1G
   seq_on "seq read 1 MiB, 1 job, replies walk a 1 GiB buffer (cache-cold)" cold "$WORK/cold/zero" --rw=read --bs=1M --direct=0 --iomem_align=4096 --numjobs=1
   umount_null cold
@@ -426,7 +457,8 @@ if step f; then
   umount_null bg64
   stats_reset dio
   c0=$(cpu_of "${NF_PID[dio]}")
-  read -r bw _ _ <<<"$(fio_run write-1m --filename="$DIO/zero" --size=$FIO_SIZE --rw=write --bs=1M --ioengine=psync --direct=0 --numjobs=1)"
+  fio_run write-1m --filename="$DIO/zero" --size=$FIO_SIZE --rw=write --bs=1M --ioengine=psync --direct=0 --numjobs=1
+  read -r bw _ _ <<<"$FIO_RESULT"
   c1=$(cpu_of "${NF_PID[dio]}")
   row "f" "seq write 1 MiB, 1 job, direct_io (data discarded)" "$(gbs "$bw")" "GB/s" "writes $(stats_get dio write), thr $(stats_get dio threads_served), cpu $(py "print(f'{$c1-$c0:.1f}')")s"
 fi

@@ -33,7 +33,10 @@
  * - --reply mem (default) answers with fuse_reply_buf: one writev of header + data to /dev/fuse,
  *   one copy in the kernel, no copy in user space. --reply splice answers with fuse_reply_data from
  *   a memfd holding the zeros (FUSE_CAP_SPLICE_WRITE|SPLICE_MOVE): the "reply from a file
- *   descriptor" path a daemon holding block files would use; measured, not assumed.
+ *   descriptor" path a daemon holding block files would use; measured, not assumed. libfuse splices
+ *   only if its per-thread pipe can hold header + data: a 1 MiB reply needs F_SETPIPE_SZ above
+ *   /proc/sys/fs/pipe-max-size (1 MiB), which needs CAP_SYS_RESOURCE; without it libfuse silently
+ *   falls back to mmap + pread into a fresh buffer + writev, several times slower.
  * - conn->max_readahead is left at what the kernel offers: the kernel takes min(bdi default
  *   128 KiB, reply), so asking more changes nothing. The mount's read-ahead can only be raised
  *   afterwards through /sys/class/bdi/<major:minor>/read_ahead_kb (the script does it).
