@@ -31,8 +31,7 @@ final class ClientDataContext: Sendable {
       if let pool { return pool }
       let created = BlockConnectionPool(
         group: MultiThreadedEventLoopGroup.singleton, maxIdlePerWorker: 8, connectTimeout: .seconds(10),
-        idleTimeout: .nanoseconds(Int64(settings.dataTimeout.components.seconds) * 1_000_000_000
-          + settings.dataTimeout.components.attoseconds / 1_000_000_000))
+        idleTimeout: .milliseconds(Int64(settings.dataTimeout / .milliseconds(1))))
       pool = created
       return created
     }

@@ -27,10 +27,7 @@ struct WorkerPlacement: Sendable {
   func readCandidates(for block: FileBlockInfo, excluding: Set<Int64> = []) -> [ReadCandidate] {
     let live = Set(workers.map(\.id))
     let holders = block.locations.filter { live.contains($0.workerID) && !excluding.contains($0.workerID) }
-    let cached = holders.sorted { lhs, rhs in
-      let (l, r) = (localWorkerIDs.contains(lhs.workerID), localWorkerIDs.contains(rhs.workerID))
-      return l != r ? l : Self.score(block.blockID, lhs.workerID) > Self.score(block.blockID, rhs.workerID)
-    }.map { ReadCandidate(workerID: $0.workerID, address: $0.address, cached: true) }
+    let cached = holders.sorted { prefers($0.workerID, over: $1.workerID, for: block.blockID) }.map { ReadCandidate(workerID: $0.workerID, address: $0.address, cached: true) }
     let others = ranked(for: block.blockID, excluding: excluding.union(holders.map(\.workerID))).map {
       ReadCandidate(workerID: $0.id, address: $0.address, cached: false)
     }
@@ -39,10 +36,13 @@ struct WorkerPlacement: Sendable {
 
   /// Workers to write a block to, best first.
   func ranked(for blockID: Int64, excluding: Set<Int64> = []) -> [WorkerInfo] {
-    workers.filter { !excluding.contains($0.id) }.sorted { lhs, rhs in
-      let (l, r) = (localWorkerIDs.contains(lhs.id), localWorkerIDs.contains(rhs.id))
-      return l != r ? l : Self.score(blockID, lhs.id) > Self.score(blockID, rhs.id)
-    }
+    workers.filter { !excluding.contains($0.id) }.sorted { prefers($0.id, over: $1.id, for: blockID) }
+  }
+
+  /// The local worker first, then by hash.
+  private func prefers(_ lhs: Int64, over rhs: Int64, for blockID: Int64) -> Bool {
+    let (l, r) = (localWorkerIDs.contains(lhs), localWorkerIDs.contains(rhs))
+    return l != r ? l : Self.score(blockID, lhs) > Self.score(blockID, rhs)
   }
 
   /// Distinct workers for `count` replicas of a block, by hash only (distributedLoad spreads

@@ -31,6 +31,6 @@ enum BlockIDs {
   static func forFile(containerID: Int64, length: Int64, blockSize: Int64) -> [Int64] {
     guard length > 0, blockSize > 0 else { return [] }
     let count = (length + blockSize - 1) / blockSize
-    return (0..<count).map { (containerID << 24) | $0 }
+    return (0..<count).map { BlockID.make(container: containerID, index: $0) }
   }
 }

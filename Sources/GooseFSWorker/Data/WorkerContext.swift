@@ -22,11 +22,11 @@ struct WorkerContext: Sendable {
   let logger: Logger
 
   /// Tells the master a block became readable here. A failure is logged, not fatal: the next
-  /// heartbeat reports the block anyway.
+  /// heartbeat reports the block anyway (it reports it in any case; adding a location twice is
+  /// harmless, whereas draining the store's changes here would lose other blocks' removals).
   func commit(_ block: StoredBlockInfo) async {
     do {
       try await master.commitBlock(block, store: store)
-      _ = store.drainChanges()
     } catch {
       logger.warning("Could not commit block \(block.blockID) to the master (the heartbeat will report it): \(error)")
     }
