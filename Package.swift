@@ -15,6 +15,7 @@ let package = Package(
     .executable(name: "goosefs-master", targets: ["goosefs-master"]),
     .executable(name: "goosefs-worker", targets: ["goosefs-worker"]),
     .executable(name: "goosefs", targets: ["goosefs"]),
+    .executable(name: "goosefs-fuse", targets: ["goosefs-fuse"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -144,6 +145,11 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
     .executableTarget(
+      name: "goosefs-fuse",
+      dependencies: ["GooseFSCore", "GooseFSRPC", "GooseFSFuse"],
+      swiftSettings: swiftSettings
+    ),
+    .executableTarget(
       name: "goosefs",
       dependencies: ["GooseFSShell", "GooseFSClient", "GooseFSJournal", "GooseFSCore"],
       swiftSettings: swiftSettings
@@ -175,7 +181,9 @@ let package = Package(
     // Starts the real executables as processes; depending on them makes `swift test` build them.
     .testTarget(
       name: "GooseFSIntegrationTests",
-      dependencies: ["GooseFSCore", "GooseFSClient", "GooseFSTestSupport", "goosefs-master", "goosefs-worker", "goosefs"],
+      dependencies: [
+        "GooseFSCore", "GooseFSClient", "GooseFSTestSupport", "goosefs-master", "goosefs-worker", "goosefs", "goosefs-fuse",
+      ],
       swiftSettings: swiftSettings
     ),
   ]

@@ -18,6 +18,8 @@ public protocol FileInStream: AnyObject, Sendable {
 /// namespace; its success guarantees what docs/write-types.md says for the write type.
 public protocol FileOutStream: AnyObject, Sendable {
   var path: String { get }
+  /// The incomplete file as the master created it (owner, mode, ids).
+  var created: FileInfo { get }
   var bytesWritten: Int64 { get }
   func write(_ buffer: ByteBuffer) async throws
   func close() async throws -> FileInfo

@@ -26,10 +26,17 @@ public enum FuseErrno {
   /// Any error: project errors by code, everything else is an I/O error.
   public static func code(for error: any Error) -> Int32 {
     if let error = error as? GooseFSError { return code(for: error) }
+    if let failure = error as? FuseFailure { return failure.code }
     if error is CancellationError { return EINTR }
     return EIO
   }
 
   /// Linux's limit on one path component; longer names fail before any call is made.
   public static let maxNameBytes = 255
+}
+
+/// An errno decided by the daemon itself (a name too long, a read-only mount, an exchange).
+struct FuseFailure: Error {
+  var code: Int32
+  init(_ code: Int32) { self.code = code }
 }

@@ -49,6 +49,7 @@ final class InMemoryInStream: FileInStream {
 /// A failing stream throws on its second write, after some bytes went through.
 final class InMemoryOutStream: FileOutStream {
   let path: String
+  var created: FileInfo { FileInfo(name: String(path.split(separator: "/").last ?? ""), path: path, completed: false) }
   private let failing: Bool
   private let written = Mutex<(bytes: [UInt8], writes: Int)>(([], 0))
   private let commit: @Sendable ([UInt8]) throws -> FileInfo

@@ -13,7 +13,7 @@ import Synchronization
 /// One writer task at a time; a concurrent call fails instead of corrupting the stream.
 final class BlockFileOutStream: FileOutStream, @unchecked Sendable {
   let path: String
-  private let created: FileInfo
+  let created: FileInfo
   private let writeType: WriteType
   private let access: BlockAccess
   private let busy = Mutex(false)

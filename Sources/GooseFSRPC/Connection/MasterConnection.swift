@@ -24,6 +24,10 @@ public final class MasterConnection: Sendable {
   /// Index of the master that answered last: the leader, as far as we know.
   private let preferred = Mutex(0)
 
+  /// The identity calls made in this task carry instead of the connection's own: the FUSE daemon
+  /// runs as root and acts for whichever local user made each file-system request.
+  @TaskLocal public static var actingCaller: CallerIdentity?
+
   /// Deadlines: most calls are quick; listings and metadata loads of big trees may take long.
   public static let shortCallTimeout: Duration = .seconds(60)
   public static let longCallTimeout: Duration = .seconds(3600)
@@ -80,7 +84,7 @@ public final class MasterConnection: Sendable {
     options.timeout = timeout
     // Fail fast when a master is down; this loop decides when to give up.
     options.waitForReady = false
-    let metadata = identity.metadata
+    let metadata = (Self.actingCaller ?? identity).metadata
     let clock = ContinuousClock()
     let deadline = clock.now + retry.maxDuration
     var attempt = 0

@@ -1,0 +1,213 @@
+import GooseFSClient
+import GooseFSCore
+import NIOCore
+
+/// The changes to one file made through the mount, shared by every handle writing it.
+///
+/// GooseFS files are written once, front to back. Writes that follow that pattern stream to the
+/// workers as they come (`streaming`); anything else (a write elsewhere, an append to an existing
+/// file, a truncate to a non-zero size) moves the file to a local staging copy, which becomes a new
+/// version of the file on flush, fsync or close. Readers of the file through this mount see the
+/// changes at once; other clients see them after the commit.
+actor FuseFileWriter {
+  private enum Mode {
+    /// Same bytes as the committed file in GooseFS.
+    case clean
+    case streaming(any FileOutStream)
+    case staging(StagingFile, dirty: Bool)
+  }
+
+  let node: UInt64
+  private let fileSystem: any DataFileSystem
+  private let nodes: FuseNodeTable
+  private let stagingFolder: String
+  /// Whose request opened the file: commits (from `release`, which carries no caller) act as them.
+  private let identity: CallerIdentity
+  private var mode: Mode = .clean
+  private var permissionBits: UInt32
+  /// The file's size as the writers see it.
+  private(set) var length: Int64
+  /// Set by unlink: nothing is committed any more.
+  private var unlinked = false
+  /// Incremented by every commit that changed the file (open handles compare it for keep_cache).
+  private(set) var version = 0
+
+  init(
+    node: UInt64, length: Int64, mode: UInt32, fileSystem: any DataFileSystem, nodes: FuseNodeTable,
+    stagingFolder: String, identity: CallerIdentity
+  ) {
+    self.node = node
+    self.length = length
+    self.permissionBits = mode
+    self.fileSystem = fileSystem
+    self.nodes = nodes
+    self.stagingFolder = stagingFolder
+    self.identity = identity
+  }
+
+  /// A new, empty file streamed to GooseFS (`create`).
+  func adopt(_ stream: any FileOutStream) {
+    mode = .streaming(stream)
+    length = 0
+  }
+
+  func write(_ buffer: ByteBuffer, at offset: Int64) async throws {
+    let end = offset + Int64(buffer.readableBytes)
+    switch mode {
+    case .streaming(let stream) where offset == length:
+      try await stream.write(buffer)
+      length = end
+      return
+    case .clean where offset == 0 && length == 0:
+      let stream = try await newStream()
+      mode = .streaming(stream)
+      try await stream.write(buffer)
+      length = end
+      return
+    default:
+      break
+    }
+    let staging = try await stage()
+    try staging.write(buffer, at: offset)
+    length = max(length, end)
+    mode = .staging(staging, dirty: true)
+  }
+
+  func truncate(to newLength: Int64) async throws {
+    if newLength == length, case .staging = mode { return }
+    if newLength == length, case .streaming = mode { return }
+    if newLength == 0 {
+      // Nothing to keep: a new empty version streams like a created file.
+      await abandonStream()
+      mode = .streaming(try await newStream())
+      length = 0
+      return
+    }
+    let staging = try await stage()
+    try staging.truncate(to: newLength)
+    length = newLength
+    mode = .staging(staging, dirty: true)
+  }
+
+  /// Bytes for a reader of this file through the mount, or nil when GooseFS has the same bytes
+  /// (a streamed file is committed first so that it can be read back).
+  func read(at offset: Int64, count: Int) async throws -> ByteBuffer? {
+    switch mode {
+    case .clean:
+      return nil
+    case .streaming:
+      try await commit()
+      return nil
+    case .staging(let staging, _):
+      guard offset < length else { return ByteBuffer() }
+      return try staging.read(at: offset, count: Int(min(Int64(count), length - offset)))
+    }
+  }
+
+  /// Makes GooseFS hold what the writers wrote (flush, fsync, release).
+  func commit() async throws {
+    guard !unlinked else { return }
+    switch mode {
+    case .clean, .staging(_, dirty: false):
+      return
+    case .streaming(let stream):
+      mode = .clean
+      _ = try await MasterConnection.$actingCaller.withValue(identity) { try await stream.close() }
+      version += 1
+    case .staging(let staging, dirty: true):
+      try await upload(staging)
+      mode = .staging(staging, dirty: false)
+      version += 1
+    }
+  }
+
+  /// The file was unlinked: drop what is not committed.
+  func markUnlinked() async {
+    unlinked = true
+    await abandonStream()
+    mode = .clean
+  }
+
+  /// The last handle closed.
+  func close() async {
+    await abandonStream()
+    mode = .clean
+  }
+
+  private func abandonStream() async {
+    if case .streaming(let stream) = mode { await stream.cancel() }
+  }
+
+  private var path: String {
+    get throws {
+      guard let path = nodes.path(of: node) else {
+        throw GooseFSError(.notFound, "The file of node \(node) is gone.")
+      }
+      return path
+    }
+  }
+
+  private func newStream() async throws -> any FileOutStream {
+    let path = try path
+    let options = CreateFileOptions(mode: permissionBits, overwrite: true)
+    return try await MasterConnection.$actingCaller.withValue(identity) {
+      try await fileSystem.createFileStream(path, options: options, writeType: nil)
+    }
+  }
+
+  /// The staging copy, made on first need from what GooseFS holds (a streamed file is committed
+  /// first: that is the quickest way to have all its bytes in one place).
+  private func stage() async throws -> StagingFile {
+    switch mode {
+    case .staging(let staging, _):
+      return staging
+    case .streaming:
+      try await commit()
+    case .clean:
+      break
+    }
+    let staging = try StagingFile(folder: stagingFolder)
+    if length > 0 {
+      let path = try path
+      let input = try await MasterConnection.$actingCaller.withValue(identity) {
+        try await fileSystem.openFile(path, options: OpenFileOptions())
+      }
+      var offset: Int64 = 0
+      do {
+        while offset < length {
+          let chunk = try await input.read(maxLength: 1 << 20)
+          guard chunk.readableBytes > 0 else { break }
+          try staging.write(chunk, at: offset)
+          offset += Int64(chunk.readableBytes)
+        }
+      } catch {
+        await input.close()
+        throw error
+      }
+      await input.close()
+    }
+    mode = .staging(staging, dirty: false)
+    return staging
+  }
+
+  /// Writes the staging copy as the file's new version.
+  private func upload(_ staging: StagingFile) async throws {
+    let path = try path
+    let stream = try await newStream()
+    do {
+      var offset: Int64 = 0
+      while offset < length {
+        let chunk = try staging.read(at: offset, count: Int(min(Int64(1 << 20), length - offset)))
+        guard chunk.readableBytes > 0 else {
+          throw GooseFSError(.ioError, "The staging copy of \(path) is shorter than \(length) bytes.")
+        }
+        try await stream.write(chunk)
+        offset += Int64(chunk.readableBytes)
+      }
+      _ = try await MasterConnection.$actingCaller.withValue(identity) { try await stream.close() }
+    } catch {
+      await stream.cancel()
+      throw error
+    }
+  }
+}

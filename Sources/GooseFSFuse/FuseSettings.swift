@@ -1,0 +1,37 @@
+import GooseFSCore
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// What the daemon needs of the mount options and the configuration, checked once at start-up.
+public struct FuseSettings: Sendable {
+  public var mountOptions: FuseMountOptions
+  public var attributeTimeout: Double
+  public var entryTimeout: Double
+  public var stagingFolder: String
+  public var metadataCacheEnabled: Bool
+  public var metadataCacheMaxSize: Int
+  public var metadataCacheLifetime: Duration
+  public var translateUsers: Bool
+  /// Threads reading /dev/fuse: each only hands the request over, so a few suffice (the
+  /// ceilings measured with the null FUSE did not improve beyond 4–8).
+  public var threads: UInt32 = 8
+  /// The mount's read-ahead (bdi read_ahead_kb) when `max_readahead` is not given: 4 MiB doubled
+  /// buffered reads on this machine; 16 MiB was slower (docs/performance.md, FUSE ceilings).
+  public var readAheadKB: Int? = 4096
+
+  /// Attribute and entry timeouts default to 1 s, as in Alluxio's FUSE.
+  public init(configuration: Configuration, options: FuseMountOptions) throws {
+    mountOptions = options
+    attributeTimeout = options.attrTimeout ?? 1
+    entryTimeout = options.entryTimeout ?? 1
+    let folders = configuration.list(PropertyKeys.tmpDirs)
+    stagingFolder = folders.first ?? "/tmp"
+    metadataCacheEnabled = try configuration.bool(PropertyKeys.userMetadataCacheEnabled)
+    metadataCacheMaxSize = try configuration.int(PropertyKeys.userMetadataCacheMaxSize)
+    metadataCacheLifetime = .milliseconds(try configuration.milliseconds(PropertyKeys.userMetadataCacheExpirationTime))
+    translateUsers = try configuration.bool(PropertyKeys.fuseUserGroupTranslationEnabled)
+    if let readAhead = options.maxReadahead { readAheadKB = readAhead / 1024 }
+  }
+}

@@ -1,0 +1,174 @@
+import CGooseFSFuse
+import GooseFSClient
+import GooseFSCore
+import Synchronization
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// An open directory: its listing, taken at opendir and handed out page by page by offset
+/// (FUSE's readdir contract: the offset of an entry resumes after it).
+final class FuseDirectory: Sendable {
+  let path: String
+  let entries: [FileInfo]
+  init(path: String, entries: [FileInfo]) {
+    self.path = path
+    self.entries = entries
+  }
+}
+
+final class FuseDirectoryHandles: Sendable {
+  private let state = Mutex<(handles: [UInt64: FuseDirectory], next: UInt64)>(([:], 1))
+
+  func add(_ directory: FuseDirectory) -> UInt64 {
+    state.withLock { state in
+      let id = state.next
+      state.next += 1
+      state.handles[id] = directory
+      return id
+    }
+  }
+
+  func get(_ id: UInt64) -> FuseDirectory? { state.withLock { $0.handles[id] } }
+  func remove(_ id: UInt64) { state.withLock { _ = $0.handles.removeValue(forKey: id) } }
+}
+
+// opendir, readdir, readdirplus, releasedir, mkdir, unlink, rmdir, rename.
+extension FuseOperations {
+  /// renameat2 flags (linux/fs.h; not exported to Swift).
+  static let renameNoReplace: UInt32 = 1
+  static let renameExchange: UInt32 = 2
+
+  func opendir(_ request: FuseRequest, node: UInt64, flags: Int32) {
+    spawn(request) { [self] _ in
+      let path = try path(node)
+      let entries = try await fileSystem.listStatus(path, recursive: false, syncIntervalMs: nil)
+      cache.put(entries)
+      let id = directories.add(FuseDirectory(path: path, entries: entries))
+      request.reply(open: FuseOpenReply(handle: id, directIO: false, keepCache: false, flags: flags))
+    }
+  }
+
+  func releasedir(_ request: FuseRequest, handle: UInt64) {
+    directories.remove(handle)
+    request.ok()
+  }
+
+  /// Entries from `offset` (0 and 1 are "." and "..", entry i is offset i + 2) that fit in `size`
+  /// bytes. Answered on the libfuse thread: the listing is already here.
+  func readdir(_ request: FuseRequest, node: UInt64, handle: UInt64, size: Int, offset: Int64, plus: Bool) {
+    guard let directory = directories.get(handle) else { return request.fail(EBADF) }
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 8)
+    defer { buffer.deallocate() }
+    var used = 0
+    var index = Int(max(0, offset))
+    let total = directory.entries.count + 2
+    while index < total {
+      let name: String
+      var entryParameter = fuse_entry_param()
+      var referenced: String?
+      if index < 2 {
+        name = index == 0 ? "." : ".."
+        entryParameter.attr.st_mode = S_IFDIR
+        entryParameter.attr.st_ino = ino_t(index == 0 ? node : FuseNodeTable.rootNode)  // d_ino 0 is skipped by ls
+      } else {
+        let info = directory.entries[index - 2]
+        name = info.name
+        // Some tools skip entries whose d_ino is 0; a node not handed out yet gets a stand-in.
+        let childNode = nodes.peek(info.path) ?? (UInt64(max(0, info.fileID)) | (1 << 40))
+        entryParameter.attr = attributes.stat(info, node: childNode)
+        if plus {
+          referenced = info.path
+          entryParameter.attr_timeout = settings.attributeTimeout
+          entryParameter.entry_timeout = settings.entryTimeout
+        }
+      }
+      let remaining = size - used
+      let written: Int = name.withCString { cName in
+        // The node is only taken (counted) if the entry fits.
+        if plus {
+          if let referenced {
+            let needed = fuse_add_direntry_plus(request.raw, nil, 0, cName, &entryParameter, off_t(index + 1))
+            guard needed <= remaining else { return needed }
+            entryParameter.ino = fuse_ino_t(nodes.reference(referenced))
+            entryParameter.attr.st_ino = ino_t(entryParameter.ino)
+            entryParameter.generation = 1
+          }
+          return fuse_add_direntry_plus(
+            request.raw, buffer.baseAddress!.assumingMemoryBound(to: CChar.self) + used, remaining, cName,
+            &entryParameter, off_t(index + 1))
+        }
+        return fuse_add_direntry(
+          request.raw, buffer.baseAddress!.assumingMemoryBound(to: CChar.self) + used, remaining, cName,
+          &entryParameter.attr, off_t(index + 1))
+      }
+      guard written <= remaining else { break }
+      used += written
+      index += 1
+    }
+    request.reply(raw: UnsafeRawBufferPointer(rebasing: buffer[0..<used]))
+  }
+
+  func mkdir(_ request: FuseRequest, parent: UInt64, name: String, mode: UInt32) {
+    let umask = request.caller.umask
+    spawn(request) { [self] _ in
+      try refuseIfReadOnly()
+      let path = try childPath(parent, name)
+      let info = try await fileSystem.createDirectory(
+        path, recursive: false, allowExists: false, mode: mode & ~UInt32(umask) & 0o7777)
+      changed(path)
+      request.reply(entry: await entry(info, node: nodes.reference(path)))
+    }
+  }
+
+  /// unlink and rmdir: the kernel has checked the kind already (EISDIR, ENOTDIR); the master
+  /// refuses a non-empty directory.
+  func unlink(_ request: FuseRequest, parent: UInt64, name: String) {
+    spawn(request) { [self] _ in
+      try refuseIfReadOnly()
+      let path = try childPath(parent, name)
+      try await fileSystem.remove(path, recursive: false, goosefsOnly: false)
+      if let node = nodes.peek(path), let writer = openFiles.writer(of: node) { await writer.markUnlinked() }
+      nodes.detach(path)
+      changed(path)
+      request.ok()
+    }
+  }
+
+  func rename(_ request: FuseRequest, parent: UInt64, name: String, newParent: UInt64, newName: String, flags: UInt32) {
+    spawn(request) { [self] _ in
+      try refuseIfReadOnly()
+      // Swapping two paths atomically has no GooseFS counterpart.
+      if flags & Self.renameExchange != 0 { throw FuseFailure(ENOTSUP) }
+      let source = try childPath(parent, name)
+      let destination = try childPath(newParent, newName)
+      // A file being streamed is committed first: GooseFS renames complete files.
+      if let node = nodes.peek(source), let writer = openFiles.writer(of: node) { try await writer.commit() }
+      do {
+        try await fileSystem.rename(source, to: destination)
+      } catch let error as GooseFSError where error.code == .alreadyExists && flags & Self.renameNoReplace == 0 {
+        try await replace(destination, with: source)
+      }
+      if let replaced = nodes.peek(destination), let writer = openFiles.writer(of: replaced) { await writer.markUnlinked() }
+      nodes.rename(source, to: destination)
+      cache.invalidateTree(source)
+      cache.invalidate(destination, FileSystemPaths.parent(source), FileSystemPaths.parent(destination))
+      request.ok()
+    }
+  }
+
+  /// POSIX rename onto an existing path: a file replaces a file, a directory an empty directory.
+  /// GooseFS has no atomic replace, so the destination is removed first.
+  private func replace(_ destination: String, with source: String) async throws {
+    let target = try await fileSystem.getStatus(destination, syncIntervalMs: nil)
+    let moving = try await fileSystem.getStatus(source, syncIntervalMs: nil)
+    switch (moving.isDirectory, target.isDirectory) {
+    case (false, true): throw FuseFailure(EISDIR)
+    case (true, false): throw FuseFailure(ENOTDIR)
+    default: break
+    }
+    try await fileSystem.remove(destination, recursive: false, goosefsOnly: false)
+    try await fileSystem.rename(source, to: destination)
+  }
+}

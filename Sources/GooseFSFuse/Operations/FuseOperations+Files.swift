@@ -1,0 +1,147 @@
+import GooseFSClient
+import GooseFSCore
+import NIOCore
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+// open, create, read, write, flush, fsync, release.
+extension FuseOperations {
+  func makeWriter(node: UInt64, info: FileInfo, identity: CallerIdentity) -> FuseFileWriter {
+    FuseFileWriter(
+      node: node, length: info.length, mode: info.mode, fileSystem: fileSystem, nodes: nodes,
+      stagingFolder: settings.stagingFolder, identity: identity)
+  }
+
+  func open(_ request: FuseRequest, node: UInt64, flags: Int32) {
+    spawn(request) { [self] identity in
+      let path = try path(node)
+      let info = try await status(path)
+      guard !info.isDirectory else { throw FuseFailure(EISDIR) }
+      let writes = flags & O_ACCMODE != O_RDONLY
+      var writer: FuseFileWriter?
+      if writes {
+        try refuseIfReadOnly()
+        writer = openFiles.attachWriter(node) { makeWriter(node: node, info: info, identity: identity) }
+        if flags & O_TRUNC != 0 {
+          do {
+            try await writer!.truncate(to: 0)
+          } catch {
+            await release(writer: writer!)
+            throw error
+          }
+          changed(path)
+        }
+      }
+      let handle = openFiles.add(FuseHandle(node: node, writer: writer))
+      request.reply(
+        open: FuseOpenReply(
+          handle: handle, directIO: settings.mountOptions.directIO,
+          keepCache: !writes && keepsCache(node: node, info: info), flags: flags))
+    }
+  }
+
+  /// The kernel may keep its cached pages of a file opened for reading only if the file is the
+  /// one it cached: same inode, length and modification time as at the previous open, and
+  /// nobody writing it here.
+  private func keepsCache(node: UInt64, info: FileInfo) -> Bool {
+    guard settings.mountOptions.kernelCache, info.completed, openFiles.writer(of: node) == nil else { return false }
+    let version = FileVersion(fileID: info.fileID, length: info.length, modified: info.lastModificationTimeMs)
+    return cachedVersions.withLock { versions in
+      defer { versions[node] = version }
+      return versions[node] == version
+    }
+  }
+
+  func create(_ request: FuseRequest, parent: UInt64, name: String, mode: UInt32, flags: Int32) {
+    let umask = request.caller.umask
+    spawn(request) { [self] identity in
+      try refuseIfReadOnly()
+      let path = try childPath(parent, name)
+      let options = CreateFileOptions(mode: mode & ~UInt32(umask) & 0o7777, overwrite: flags & O_EXCL == 0)
+      let stream = try await fileSystem.createFileStream(path, options: options, writeType: nil)
+      changed(path)
+      var info = stream.created
+      info.completed = false
+      let node = nodes.reference(path)
+      let writer = openFiles.attachWriter(node) { makeWriter(node: node, info: info, identity: identity) }
+      await writer.adopt(stream)
+      let handle = openFiles.add(FuseHandle(node: node, writer: writer))
+      request.reply(
+        create: await entry(info, node: node),
+        handle: FuseOpenReply(handle: handle, directIO: settings.mountOptions.directIO, keepCache: false, flags: flags))
+    }
+  }
+
+  func read(_ request: FuseRequest, handle id: UInt64, offset: Int64, size: Int) {
+    guard let handle = openFiles.handle(id) else { return request.fail(EBADF) }
+    spawn(request) { [self] identity in
+      if let writer = handle.writer ?? openFiles.writer(of: handle.node) {
+        if let staged = try await writer.read(at: offset, count: size) {
+          return request.reply(bytes: staged)
+        }
+        // Committed: a reader opened before the commit would read the old version.
+        let version = await writer.version
+        let stale = handle.readerVersion.withLock { seen in
+          defer { seen = version }
+          return seen != version
+        }
+        if stale, let old = handle.reader.withLock({ reader in defer { reader = nil }; return reader }) {
+          await old.close()
+        }
+      }
+      let reader = try handle.reader.withLock { reader in
+        if let reader { return reader }
+        let made = FuseFileReader(path: try path(handle.node), fileSystem: fileSystem, identity: identity)
+        reader = made
+        return made
+      }
+      request.reply(bytes: try await reader.read(at: offset, count: size))
+    }
+  }
+
+  func write(_ request: FuseRequest, handle id: UInt64, bytes: ByteBuffer, offset: Int64) {
+    guard let handle = openFiles.handle(id), let writer = handle.writer else { return request.fail(EBADF) }
+    spawn(request) { _ in
+      try await writer.write(bytes, at: offset)
+      request.reply(written: bytes.readableBytes)
+    }
+  }
+
+  /// close(2) of one descriptor: the moment to report a failed commit to the application.
+  func flush(_ request: FuseRequest, handle id: UInt64) {
+    guard let writer = openFiles.handle(id)?.writer else { return request.ok() }
+    spawn(request) { [self] _ in
+      try await writer.commit()
+      if let path = nodes.path(of: writer.node) { changed(path) }
+      request.ok()
+    }
+  }
+
+  func fsync(_ request: FuseRequest, handle id: UInt64) {
+    flush(request, handle: id)
+  }
+
+  func release(_ request: FuseRequest, handle id: UInt64) {
+    guard let handle = openFiles.remove(id) else { return request.ok() }
+    spawn(request) { [self] _ in
+      if let writer = handle.writer {
+        do {
+          try await writer.commit()
+        } catch {
+          logger.error("Could not commit \(nodes.path(of: handle.node) ?? "node \(handle.node)") on close: \(error)")
+        }
+        await release(writer: writer)
+        if let path = nodes.path(of: handle.node) { changed(path) }
+      }
+      if let reader = handle.reader.withLock({ $0 }) { await reader.close() }
+      request.ok()
+    }
+  }
+
+  /// One handle less on `writer`; the last one ends it.
+  func release(writer: FuseFileWriter) async {
+    if openFiles.detachWriter(writer) { await writer.close() }
+  }
+}

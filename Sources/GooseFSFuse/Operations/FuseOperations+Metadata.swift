@@ -1,0 +1,94 @@
+import CGooseFSFuse
+import GooseFSClient
+import GooseFSCore
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+// lookup, getattr, setattr, forget, statfs.
+extension FuseOperations {
+  func lookup(_ request: FuseRequest, parent: UInt64, name: String) {
+    spawn(request) { [self] _ in
+      let path = try childPath(parent, name)
+      let info = try await status(path)
+      let node = nodes.reference(path)
+      request.reply(entry: await entry(info, node: node))
+    }
+  }
+
+  func forget(_ node: UInt64, count: UInt64) {
+    nodes.forget(node, count: count)
+  }
+
+  func getattr(_ request: FuseRequest, node: UInt64) {
+    spawn(request) { [self] _ in
+      let info = try await status(try path(node))
+      request.reply(attributes: await stat(info, node: node), timeout: settings.attributeTimeout)
+    }
+  }
+
+  /// chmod, chown, truncate; times are accepted and not stored (GooseFS keeps only its own
+  /// modification time), so `touch` and `tar -x` work.
+  func setattr(_ request: FuseRequest, node: UInt64, attributes wanted: stat, fields: Int32, handle: UInt64?) {
+    spawn(request) { [self] identity in
+      let path = try path(node)
+      var options = SetAttributeOptions()
+      if fields & FUSE_SET_ATTR_MODE != 0 { options.mode = UInt32(wanted.st_mode) & 0o7777 }
+      if fields & FUSE_SET_ATTR_UID != 0 { options.owner = identities.userName(wanted.st_uid) }
+      if fields & FUSE_SET_ATTR_GID != 0 { options.group = identities.groupName(wanted.st_gid) }
+      if options.mode != nil || options.owner != nil || options.group != nil {
+        try refuseIfReadOnly()
+        try await fileSystem.setAttribute(path, options)
+        changed(path)
+      }
+      if fields & FUSE_SET_ATTR_SIZE != 0 {
+        try refuseIfReadOnly()
+        try await truncate(node: node, path: path, to: Int64(wanted.st_size), handle: handle, identity: identity)
+      }
+      let info = try await status(path)
+      request.reply(attributes: await stat(info, node: node), timeout: settings.attributeTimeout)
+    }
+  }
+
+  /// Through the handle's writer if the file is open for writing, else a writer just for this.
+  private func truncate(node: UInt64, path: String, to length: Int64, handle: UInt64?, identity: CallerIdentity) async throws {
+    if let writer = handle.flatMap({ openFiles.handle($0)?.writer }) ?? openFiles.writer(of: node) {
+      try await writer.truncate(to: length)
+      return
+    }
+    let info = try await status(path)
+    guard !info.isDirectory else { throw FuseFailure(EISDIR) }
+    let writer = openFiles.attachWriter(node) { makeWriter(node: node, info: info, identity: identity) }
+    do {
+      try await writer.truncate(to: length)
+      try await writer.commit()
+    } catch {
+      await release(writer: writer)
+      throw error
+    }
+    await release(writer: writer)
+    changed(path)
+  }
+
+  func statfs(_ request: FuseRequest) {
+    spawn(request) { [self] _ in
+      let tiers = try await fileSystem.masterInfo().tiers
+      let capacity = tiers.reduce(Int64(0)) { $0 + $1.capacityBytes }
+      let used = tiers.reduce(Int64(0)) { $0 + $1.usedBytes }
+      let blockSize: Int64 = 4096
+      var result = statvfs()
+      result.f_bsize = UInt(blockSize)
+      result.f_frsize = UInt(blockSize)
+      result.f_blocks = fsblkcnt_t(capacity / blockSize)
+      result.f_bfree = fsblkcnt_t(max(0, capacity - used) / blockSize)
+      result.f_bavail = result.f_bfree
+      // GooseFS has no inode limit; report plenty so tools do not refuse to create files.
+      result.f_files = 1 << 32
+      result.f_ffree = 1 << 31
+      result.f_favail = result.f_ffree
+      result.f_namemax = UInt(FuseErrno.maxNameBytes)
+      request.reply(statfs: result)
+    }
+  }
+}

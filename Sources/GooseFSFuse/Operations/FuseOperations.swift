@@ -1,0 +1,126 @@
+import GooseFSClient
+import GooseFSCore
+import Logging
+import NIOCore
+import Synchronization
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The file system the kernel sees, one method per FUSE operation. Every method returns at once:
+/// arguments are copied, the work runs as a task acting as the calling process's user, and the
+/// task replies when done, so no libfuse thread ever waits for the network.
+final class FuseOperations: Sendable {
+  let fileSystem: any DataFileSystem
+  let settings: FuseSettings
+  let nodes: FuseNodeTable
+  let cache: MetadataCache
+  let identities: FuseIdentities
+  let attributes: FuseAttributes
+  let openFiles = FuseOpenFiles()
+  let directories = FuseDirectoryHandles()
+  let logger: Logger
+  /// The uid that mounted (allow_root lets only it and root in).
+  let ownerUID = getuid()
+  /// Each node's version at its last read-only open, for keep_cache.
+  let cachedVersions = Mutex<[UInt64: FileVersion]>([:])
+  /// Set once the kernel sent its first request after INIT (the mount's bdi exists then).
+  let started = Atomic<Bool>(false)
+  let onFirstRequest: @Sendable () -> Void
+
+  struct FileVersion: Equatable {
+    var fileID: Int64
+    var length: Int64
+    var modified: Int64
+  }
+
+  init(
+    fileSystem: any DataFileSystem, rootPath: String, settings: FuseSettings, logger: Logger,
+    onFirstRequest: @escaping @Sendable () -> Void
+  ) {
+    self.fileSystem = fileSystem
+    self.settings = settings
+    self.nodes = FuseNodeTable(rootPath: rootPath)
+    self.cache = MetadataCache(
+      enabled: settings.metadataCacheEnabled, maxSize: settings.metadataCacheMaxSize,
+      lifetime: settings.metadataCacheLifetime)
+    let options = settings.mountOptions
+    self.identities = FuseIdentities(
+      translate: settings.translateUsers, mountUID: options.uid ?? getuid(), mountGID: options.gid ?? getgid())
+    self.attributes = FuseAttributes(identities: identities)
+    self.logger = logger
+    self.onFirstRequest = onFirstRequest
+  }
+
+  /// Runs `body` as the request's caller; an error thrown before it replied becomes the errno.
+  func spawn(_ request: FuseRequest, _ body: @escaping @Sendable (CallerIdentity) async throws -> Void) {
+    if !started.load(ordering: .relaxed), started.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged {
+      onFirstRequest()
+    }
+    let caller = request.caller
+    if settings.mountOptions.allowRoot, caller.uid != 0, caller.uid != ownerUID {
+      request.fail(EACCES)
+      return
+    }
+    let identity = identities.caller(uid: caller.uid, gid: caller.gid)
+    Task {
+      do {
+        try await MasterConnection.$actingCaller.withValue(identity) { try await body(identity) }
+      } catch {
+        request.fail(error)
+      }
+    }
+  }
+
+  // MARK: Shared helpers
+
+  func path(_ node: UInt64) throws -> String {
+    guard let path = nodes.path(of: node) else { throw FuseFailure(ENOENT) }
+    return path
+  }
+
+  func childPath(_ parent: UInt64, _ name: String) throws -> String {
+    guard name.utf8.count <= FuseErrno.maxNameBytes else { throw FuseFailure(ENAMETOOLONG) }
+    return FileSystemPaths.join(try path(parent), name)
+  }
+
+  func status(_ path: String) async throws -> FileInfo {
+    if let cached = cache.get(path) { return cached }
+    let info = try await fileSystem.getStatus(path, syncIntervalMs: nil)
+    cache.put(info)
+    return info
+  }
+
+  /// Attributes with the size writers through this mount see.
+  func stat(_ info: FileInfo, node: UInt64) async -> stat {
+    var length: Int64?
+    if !info.isDirectory, let writer = openFiles.writer(of: node) { length = await writer.length }
+    return attributes.stat(info, node: node, length: length)
+  }
+
+  func entry(_ info: FileInfo, node: UInt64) async -> FuseEntry {
+    FuseEntry(
+      node: node, attributes: await stat(info, node: node), attributeTimeout: settings.attributeTimeout,
+      entryTimeout: settings.entryTimeout)
+  }
+
+  func refuseIfReadOnly() throws {
+    if settings.mountOptions.readOnly { throw FuseFailure(EROFS) }
+  }
+
+  /// A change to `path` made here: forget what the caches say of it and of its folder.
+  func changed(_ path: String) {
+    cache.invalidate(path, FileSystemPaths.parent(path))
+  }
+}
+
+/// Path arithmetic on GooseFS paths (absolute, "/"-separated, no trailing slash).
+enum FileSystemPaths {
+  static func join(_ parent: String, _ name: String) -> String { FuseNodeTable.join(parent, name) }
+
+  static func parent(_ path: String) -> String {
+    guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { return "/" }
+    return String(path[..<slash])
+  }
+}
