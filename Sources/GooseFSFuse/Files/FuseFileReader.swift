@@ -5,7 +5,8 @@ import NIOCore
 /// Reads of one open handle. The kernel reads a file front to back in most cases: those reads
 /// continue the same stream (the worker streams ahead of us); a read elsewhere repositions it.
 /// The stream is opened on the first read, so opens that only stat or flush cost nothing.
-actor FuseFileReader {
+/// Used only from its handle's job queue, one read at a time.
+final class FuseFileReader: @unchecked Sendable {
   private let path: String
   private let fileSystem: any DataFileSystem
   private let identity: CallerIdentity

@@ -1,6 +1,7 @@
 import GooseFSClient
 import GooseFSCore
 import NIOCore
+import Synchronization
 
 /// The changes to one file made through the mount, shared by every handle writing it.
 ///
@@ -9,7 +10,10 @@ import NIOCore
 /// file, a truncate to a non-zero size) moves the file to a local staging copy, which becomes a new
 /// version of the file on flush, fsync or close. Readers of the file through this mount see the
 /// changes at once; other clients see them after the commit.
-actor FuseFileWriter {
+///
+/// Every operation holds `lock` for its whole duration, awaits included; `length` and `version`
+/// can be read without it (getattr must not wait behind a commit).
+final class FuseFileWriter: @unchecked Sendable {
   private enum Mode {
     /// Same bytes as the committed file in GooseFS.
     case clean
@@ -23,21 +27,28 @@ actor FuseFileWriter {
   private let stagingFolder: String
   /// Whose request opened the file: commits (from `release`, which carries no caller) act as them.
   private let identity: CallerIdentity
+  private let lock = AsyncLock()
+  // Guarded by `lock`:
   private var mode: Mode = .clean
-  private var permissionBits: UInt32
-  /// The file's size as the writers see it.
-  private(set) var length: Int64
+  private let permissionBits: UInt32
   /// Set by unlink: nothing is committed any more.
   private var unlinked = false
-  /// Incremented by every commit that changed the file (open handles compare it for keep_cache).
-  private(set) var version = 0
+  private let lengthValue: Atomic<Int64>
+  private let versionValue = Atomic<Int>(0)
+
+  /// The file's size as the writers see it.
+  var length: Int64 { lengthValue.load(ordering: .acquiring) }
+  /// Incremented by every commit that changed the file (readers opened before are stale).
+  var version: Int { versionValue.load(ordering: .acquiring) }
+  private func setLength(_ value: Int64) { lengthValue.store(value, ordering: .releasing) }
+  private func bumpVersion() { versionValue.add(1, ordering: .releasing) }
 
   init(
     node: UInt64, length: Int64, mode: UInt32, fileSystem: any DataFileSystem, nodes: FuseNodeTable,
     stagingFolder: String, identity: CallerIdentity
   ) {
     self.node = node
-    self.length = length
+    self.lengthValue = Atomic(length)
     self.permissionBits = mode
     self.fileSystem = fileSystem
     self.nodes = nodes
@@ -46,57 +57,93 @@ actor FuseFileWriter {
   }
 
   /// A new, empty file streamed to GooseFS (`create`).
-  func adopt(_ stream: any FileOutStream) {
-    mode = .streaming(stream)
-    length = 0
+  func adopt(_ stream: any FileOutStream) async throws {
+    try await lock.withLock {
+      mode = .streaming(stream)
+      setLength(0)
+    }
   }
 
   func write(_ buffer: ByteBuffer, at offset: Int64) async throws {
+    try await lock.withLock { try await writeLocked(buffer, at: offset) }
+  }
+
+  func truncate(to newLength: Int64) async throws {
+    try await lock.withLock { try await truncateLocked(to: newLength) }
+  }
+
+  /// Bytes for a reader of this file through the mount, or nil when GooseFS has the same bytes
+  /// (a streamed file is committed first so that it can be read back).
+  func read(at offset: Int64, count: Int) async throws -> ByteBuffer? {
+    try await lock.withLock { try await readLocked(at: offset, count: count) }
+  }
+
+  /// Makes GooseFS hold what the writers wrote (flush, fsync, release).
+  func commit() async throws {
+    try await lock.withLock { try await commitLocked() }
+  }
+
+  /// The file was unlinked: drop what is not committed.
+  func markUnlinked() async {
+    _ = try? await lock.withLock {
+      unlinked = true
+      await abandonStream()
+      mode = .clean
+    }
+  }
+
+  /// The last handle closed.
+  func close() async {
+    _ = try? await lock.withLock {
+      await abandonStream()
+      mode = .clean
+    }
+  }
+
+  private func writeLocked(_ buffer: ByteBuffer, at offset: Int64) async throws {
     let end = offset + Int64(buffer.readableBytes)
     switch mode {
     case .streaming(let stream) where offset == length:
       try await stream.write(buffer)
-      length = end
+      setLength(end)
       return
     case .clean where offset == 0 && length == 0:
       let stream = try await newStream()
       mode = .streaming(stream)
       try await stream.write(buffer)
-      length = end
+      setLength(end)
       return
     default:
       break
     }
     let staging = try await stage()
     try staging.write(buffer, at: offset)
-    length = max(length, end)
+    setLength(max(length, end))
     mode = .staging(staging, dirty: true)
   }
 
-  func truncate(to newLength: Int64) async throws {
+  private func truncateLocked(to newLength: Int64) async throws {
     if newLength == length, case .staging = mode { return }
     if newLength == length, case .streaming = mode { return }
     if newLength == 0 {
       // Nothing to keep: a new empty version streams like a created file.
       await abandonStream()
       mode = .streaming(try await newStream())
-      length = 0
+      setLength(0)
       return
     }
     let staging = try await stage()
     try staging.truncate(to: newLength)
-    length = newLength
+    setLength(newLength)
     mode = .staging(staging, dirty: true)
   }
 
-  /// Bytes for a reader of this file through the mount, or nil when GooseFS has the same bytes
-  /// (a streamed file is committed first so that it can be read back).
-  func read(at offset: Int64, count: Int) async throws -> ByteBuffer? {
+  private func readLocked(at offset: Int64, count: Int) async throws -> ByteBuffer? {
     switch mode {
     case .clean:
       return nil
     case .streaming:
-      try await commit()
+      try await commitLocked()
       return nil
     case .staging(let staging, _):
       guard offset < length else { return ByteBuffer() }
@@ -104,8 +151,7 @@ actor FuseFileWriter {
     }
   }
 
-  /// Makes GooseFS hold what the writers wrote (flush, fsync, release).
-  func commit() async throws {
+  private func commitLocked() async throws {
     guard !unlinked else { return }
     switch mode {
     case .clean, .staging(_, dirty: false):
@@ -113,25 +159,12 @@ actor FuseFileWriter {
     case .streaming(let stream):
       mode = .clean
       _ = try await MasterConnection.$actingCaller.withValue(identity) { try await stream.close() }
-      version += 1
+      bumpVersion()
     case .staging(let staging, dirty: true):
       try await upload(staging)
       mode = .staging(staging, dirty: false)
-      version += 1
+      bumpVersion()
     }
-  }
-
-  /// The file was unlinked: drop what is not committed.
-  func markUnlinked() async {
-    unlinked = true
-    await abandonStream()
-    mode = .clean
-  }
-
-  /// The last handle closed.
-  func close() async {
-    await abandonStream()
-    mode = .clean
   }
 
   private func abandonStream() async {
@@ -162,7 +195,7 @@ actor FuseFileWriter {
     case .staging(let staging, _):
       return staging
     case .streaming:
-      try await commit()
+      try await commitLocked()
     case .clean:
       break
     }

@@ -4,6 +4,8 @@ import Synchronization
 /// One `open`/`create` of a file: what the kernel's `fh` stands for.
 final class FuseHandle: Sendable {
   let node: UInt64
+  /// Reads, writes, flushes and the release of this handle, in the kernel's order.
+  let queue = SerialJobQueue()
   let writer: FuseFileWriter?
   let reader: Mutex<FuseFileReader?>
   /// The writer's version the reader was opened at (a commit makes older readers stale).

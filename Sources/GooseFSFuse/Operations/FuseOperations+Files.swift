@@ -66,7 +66,7 @@ extension FuseOperations {
       info.completed = false
       let node = nodes.reference(path)
       let writer = openFiles.attachWriter(node) { makeWriter(node: node, info: info, identity: identity) }
-      await writer.adopt(stream)
+      try await writer.adopt(stream)
       let handle = openFiles.add(FuseHandle(node: node, writer: writer))
       request.reply(
         create: await entry(info, node: node),
@@ -76,13 +76,13 @@ extension FuseOperations {
 
   func read(_ request: FuseRequest, handle id: UInt64, offset: Int64, size: Int) {
     guard let handle = openFiles.handle(id) else { return request.fail(EBADF) }
-    spawn(request) { [self] identity in
+    spawn(request, on: handle.queue) { [self] identity in
       if let writer = handle.writer ?? openFiles.writer(of: handle.node) {
         if let staged = try await writer.read(at: offset, count: size) {
           return request.reply(bytes: staged)
         }
         // Committed: a reader opened before the commit would read the old version.
-        let version = await writer.version
+        let version = writer.version
         let stale = handle.readerVersion.withLock { seen in
           defer { seen = version }
           return seen != version
@@ -103,7 +103,7 @@ extension FuseOperations {
 
   func write(_ request: FuseRequest, handle id: UInt64, bytes: ByteBuffer, offset: Int64) {
     guard let handle = openFiles.handle(id), let writer = handle.writer else { return request.fail(EBADF) }
-    spawn(request) { _ in
+    spawn(request, on: handle.queue) { _ in
       try await writer.write(bytes, at: offset)
       request.reply(written: bytes.readableBytes)
     }
@@ -111,8 +111,8 @@ extension FuseOperations {
 
   /// close(2) of one descriptor: the moment to report a failed commit to the application.
   func flush(_ request: FuseRequest, handle id: UInt64) {
-    guard let writer = openFiles.handle(id)?.writer else { return request.ok() }
-    spawn(request) { [self] _ in
+    guard let handle = openFiles.handle(id), let writer = handle.writer else { return request.ok() }
+    spawn(request, on: handle.queue) { [self] _ in
       try await writer.commit()
       if let path = nodes.path(of: writer.node) { changed(path) }
       request.ok()
@@ -125,7 +125,8 @@ extension FuseOperations {
 
   func release(_ request: FuseRequest, handle id: UInt64) {
     guard let handle = openFiles.remove(id) else { return request.ok() }
-    spawn(request) { [self] _ in
+    defer { handle.queue.finish() }
+    spawn(request, on: handle.queue) { [self] _ in
       if let writer = handle.writer {
         do {
           try await writer.commit()

@@ -54,7 +54,10 @@ final class FuseOperations: Sendable {
   }
 
   /// Runs `body` as the request's caller; an error thrown before it replied becomes the errno.
-  func spawn(_ request: FuseRequest, _ body: @escaping @Sendable (CallerIdentity) async throws -> Void) {
+  func spawn(
+    _ request: FuseRequest, on queue: SerialJobQueue? = nil,
+    _ body: @escaping @Sendable (CallerIdentity) async throws -> Void
+  ) {
     if !started.load(ordering: .relaxed), started.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged {
       onFirstRequest()
     }
@@ -64,13 +67,18 @@ final class FuseOperations: Sendable {
       return
     }
     let identity = identities.caller(uid: caller.uid, gid: caller.gid)
-    Task {
+    let job: SerialJobQueue.Job = { [logger] in
       do {
         try await MasterConnection.$actingCaller.withValue(identity) { try await body(identity) }
       } catch {
-        request.fail(error)
+        let code = FuseErrno.code(for: error)
+        if code == EIO || code == ENOSPC || code == ETIMEDOUT {
+          logger.warning("Request of pid \(caller.pid) failed with errno \(code): \(error)")
+        }
+        request.fail(code)
       }
     }
+    if let queue { queue.submit(job) } else { Task { await job() } }
   }
 
   // MARK: Shared helpers
@@ -95,7 +103,7 @@ final class FuseOperations: Sendable {
   /// Attributes with the size writers through this mount see.
   func stat(_ info: FileInfo, node: UInt64) async -> stat {
     var length: Int64?
-    if !info.isDirectory, let writer = openFiles.writer(of: node) { length = await writer.length }
+    if !info.isDirectory, let writer = openFiles.writer(of: node) { length = writer.length }
     return attributes.stat(info, node: node, length: length)
   }
 
