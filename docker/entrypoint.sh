@@ -17,8 +17,20 @@ case "$command" in
     # --no-format is accepted: leftover block files of this cluster are reused, others discarded.
     exec goosefs-worker ;;
   fuse)
-    echo "goosefs $command is not available in this build yet." >&2
-    exit 1 ;;
+    # Fluid passes `fuse --fuse-opts=<list>` and MOUNT_POINT; the GooseFS root is mounted there in
+    # the foreground as the container's main process. A mount left by a killed daemon is cleared
+    # first (goosefs-fuse mount does that too).
+    mount_point=${MOUNT_POINT:-/runtime-mnt/goosefs/fuse}
+    options=()
+    for argument in "$@"; do
+      case "$argument" in
+        --fuse-opts=*) options+=(-o "${argument#--fuse-opts=}") ;;
+        *) options+=("$argument") ;;
+      esac
+    done
+    mkdir -p "$mount_point"
+    goosefs-fuse unmount "$mount_point" >/dev/null 2>&1 || true
+    exec goosefs-fuse mount -f "${options[@]}" "$mount_point" / ;;
   *)
     exec "$command" "$@" ;;
 esac

@@ -11,6 +11,7 @@ source scripts/lib/setup.sh
 dir=${GOOSEFS_QUICKSTART_DIR:-$HOME/goosefs-quickstart}
 pidfile="$dir/master.pid"
 workerpid="$dir/worker.pid"
+mountpoint="$dir/mnt"
 stop() { # $1 = pid file, $2 = name
   if [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; then
     kill "$(cat "$1")"; while kill -0 "$(cat "$1")" 2>/dev/null; do sleep 0.2; done
@@ -19,6 +20,9 @@ stop() { # $1 = pid file, $2 = name
   rm -f "$1"
 }
 if [ "${1:-}" = "stop" ]; then
+  if grep -qF " $mountpoint " /proc/self/mountinfo; then
+    "$repo/.build/release/goosefs-fuse" unmount "$mountpoint" && echo "unmounted $mountpoint"
+  fi
   stop "$workerpid" worker
   stop "$pidfile" master
   exit 0
@@ -70,5 +74,15 @@ run fs head -c 40 /welcome/docs/numbers.csv
 run fs mkdir /scratch
 run fs mount
 run fsadmin report
-echo "The master and the worker keep running. Try: GOOSEFS_JAVA_OPTS='$GOOSEFS_JAVA_OPTS' $bin/goosefs fs ls /"
+echo "== mounting GooseFS at $mountpoint (FUSE)"
+mkdir -p "$mountpoint"
+"$bin/goosefs-fuse" unmount "$mountpoint" >/dev/null 2>&1 || true
+# Other users may use the mount when root mounts it (allow_other needs root or user_allow_other).
+fuse_options=$([ "$(id -u)" = 0 ] && echo "allow_other" || echo "rw")
+GOOSEFS_LOGS_DIR="$dir/logs" "$bin/goosefs-fuse" mount -o "$fuse_options" "$mountpoint" /
+echo "\$ ls -l $mountpoint/welcome"; ls -l "$mountpoint/welcome"
+echo "\$ cat $mountpoint/welcome/README.txt"; cat "$mountpoint/welcome/README.txt"
+echo
+echo "The master, the worker and the mount keep running. Try: ls $mountpoint; cat $mountpoint/welcome/docs/numbers.csv"
+echo "or the CLI: GOOSEFS_JAVA_OPTS='$GOOSEFS_JAVA_OPTS' $bin/goosefs fs ls /"
 echo "Stop them with: scripts/quickstart.sh stop"

@@ -31,8 +31,6 @@ final class FuseFileWriter: @unchecked Sendable {
   // Guarded by `lock`:
   private var mode: Mode = .clean
   private let permissionBits: UInt32
-  /// Set by unlink: nothing is committed any more.
-  private var unlinked = false
   private let lengthValue: Atomic<Int64>
   private let versionValue = Atomic<Int>(0)
 
@@ -81,15 +79,6 @@ final class FuseFileWriter: @unchecked Sendable {
   /// Makes GooseFS hold what the writers wrote (flush, fsync, release).
   func commit() async throws {
     try await lock.withLock { try await commitLocked() }
-  }
-
-  /// The file was unlinked: drop what is not committed.
-  func markUnlinked() async {
-    _ = try? await lock.withLock {
-      unlinked = true
-      await abandonStream()
-      mode = .clean
-    }
   }
 
   /// The last handle closed.
@@ -152,7 +141,6 @@ final class FuseFileWriter: @unchecked Sendable {
   }
 
   private func commitLocked() async throws {
-    guard !unlinked else { return }
     switch mode {
     case .clean, .staging(_, dirty: false):
       return

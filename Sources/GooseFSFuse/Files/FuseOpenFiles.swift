@@ -29,6 +29,10 @@ final class FuseOpenFiles: Sendable {
     var handles: [UInt64: FuseHandle] = [:]
     var writers: [UInt64: Shared] = [:]
     var nextHandle: UInt64 = 1
+    /// Open handles per node.
+    var openCount: [UInt64: Int] = [:]
+    /// Nodes unlinked while open: renamed to a hidden path, removed at the last close.
+    var hidden: [UInt64: String] = [:]
   }
 
   private let state = Mutex(State())
@@ -38,13 +42,30 @@ final class FuseOpenFiles: Sendable {
       let id = state.nextHandle
       state.nextHandle += 1
       state.handles[id] = handle
+      state.openCount[handle.node, default: 0] += 1
       return id
     }
   }
 
   func handle(_ id: UInt64) -> FuseHandle? { state.withLock { $0.handles[id] } }
 
-  func remove(_ id: UInt64) -> FuseHandle? { state.withLock { $0.handles.removeValue(forKey: id) } }
+  /// Forgets a handle; `hiddenPath` is set when it was the last one of a node unlinked while open.
+  func remove(_ id: UInt64) -> (handle: FuseHandle, hiddenPath: String?)? {
+    state.withLock { state in
+      guard let handle = state.handles.removeValue(forKey: id) else { return nil }
+      let remaining = (state.openCount[handle.node] ?? 1) - 1
+      guard remaining == 0 else {
+        state.openCount[handle.node] = remaining
+        return (handle, nil)
+      }
+      state.openCount[handle.node] = nil
+      return (handle, state.hidden.removeValue(forKey: handle.node))
+    }
+  }
+
+  func isOpen(_ node: UInt64) -> Bool { state.withLock { ($0.openCount[node] ?? 0) > 0 } }
+
+  func hide(_ node: UInt64, at path: String) { state.withLock { $0.hidden[node] = path } }
 
   /// The writer of `node`, made by `make` if no handle writes it yet; counts one more handle.
   func attachWriter(_ node: UInt64, make: () -> FuseFileWriter) -> FuseFileWriter {

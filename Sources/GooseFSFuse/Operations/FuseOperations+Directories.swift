@@ -44,6 +44,7 @@ extension FuseOperations {
     spawn(request) { [self] _ in
       let path = try path(node)
       let entries = try await fileSystem.listStatus(path, recursive: false, syncIntervalMs: nil)
+        .filter { !$0.name.hasPrefix(Self.hiddenPrefix) }
       cache.put(entries)
       let id = directories.add(FuseDirectory(path: path, entries: entries))
       request.reply(open: FuseOpenReply(handle: id, directIO: false, keepCache: false, flags: flags))
@@ -128,8 +129,11 @@ extension FuseOperations {
     spawn(request) { [self] _ in
       try refuseIfReadOnly()
       let path = try childPath(parent, name)
+      if let node = nodes.peek(path), openFiles.isOpen(node) {
+        try await hide(path, node: node)
+        return request.ok()
+      }
       try await fileSystem.remove(path, recursive: false, goosefsOnly: false)
-      if let node = nodes.peek(path), let writer = openFiles.writer(of: node) { await writer.markUnlinked() }
       nodes.detach(path)
       changed(path)
       request.ok()
@@ -145,18 +149,36 @@ extension FuseOperations {
       let destination = try childPath(newParent, newName)
       // A file being streamed is committed first: GooseFS renames complete files.
       if let node = nodes.peek(source), let writer = openFiles.writer(of: node) { try await writer.commit() }
+      // An open file being replaced stays readable by its descriptors, as after an unlink.
+      if let replaced = nodes.peek(destination), openFiles.isOpen(replaced), flags & Self.renameNoReplace == 0 {
+        try await hide(destination, node: replaced)
+      }
       do {
         try await fileSystem.rename(source, to: destination)
       } catch let error as GooseFSError where error.code == .alreadyExists && flags & Self.renameNoReplace == 0 {
         try await replace(destination, with: source)
       }
-      if let replaced = nodes.peek(destination), let writer = openFiles.writer(of: replaced) { await writer.markUnlinked() }
       nodes.rename(source, to: destination)
       cache.invalidateTree(source)
       cache.invalidate(destination, FileSystemPaths.parent(source), FileSystemPaths.parent(destination))
       request.ok()
     }
   }
+
+  /// Unlinking an open file: POSIX lets its open descriptors go on reading and writing it, so
+  /// it is renamed to a hidden name (left out of listings) and removed at its last close.
+  private func hide(_ path: String, node: UInt64) async throws {
+    if let writer = openFiles.writer(of: node) { try await writer.commit() }
+    let hiddenPath = FileSystemPaths.join(FileSystemPaths.parent(path), "\(Self.hiddenPrefix)\(node)-\(UInt32.random(in: 0...UInt32.max))")
+    try await fileSystem.rename(path, to: hiddenPath)
+    nodes.rename(path, to: hiddenPath)
+    openFiles.hide(node, at: hiddenPath)
+    changed(path)
+    changed(hiddenPath)
+  }
+
+  /// Names of files unlinked while open (see `hide`).
+  static let hiddenPrefix = ".goosefs-fuse-hidden-"
 
   /// POSIX rename onto an existing path: a file replaces a file, a directory an empty directory.
   /// GooseFS has no atomic replace, so the destination is removed first.

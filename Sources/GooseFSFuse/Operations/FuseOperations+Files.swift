@@ -124,7 +124,7 @@ extension FuseOperations {
   }
 
   func release(_ request: FuseRequest, handle id: UInt64) {
-    guard let handle = openFiles.remove(id) else { return request.ok() }
+    guard let (handle, hiddenPath) = openFiles.remove(id) else { return request.ok() }
     defer { handle.queue.finish() }
     spawn(request, on: handle.queue) { [self] _ in
       if let writer = handle.writer {
@@ -137,6 +137,14 @@ extension FuseOperations {
         if let path = nodes.path(of: handle.node) { changed(path) }
       }
       if let reader = handle.reader.withLock({ $0 }) { await reader.close() }
+      if let hiddenPath {
+        do {
+          try await fileSystem.remove(hiddenPath, recursive: false, goosefsOnly: false)
+        } catch {
+          logger.error("Could not remove \(hiddenPath), a file unlinked while open: \(error)")
+        }
+        nodes.detach(hiddenPath)
+      }
       request.ok()
     }
   }
