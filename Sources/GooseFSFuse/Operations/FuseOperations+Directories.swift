@@ -119,7 +119,7 @@ extension FuseOperations {
       let info = try await fileSystem.createDirectory(
         path, recursive: false, allowExists: false, mode: mode & ~UInt32(umask) & 0o7777)
       changed(path)
-      request.reply(entry: await entry(info, node: nodes.reference(path)))
+      request.reply(entry: entry(info, node: nodes.reference(path)))
     }
   }
 

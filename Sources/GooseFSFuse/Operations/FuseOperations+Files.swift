@@ -69,7 +69,7 @@ extension FuseOperations {
       try await writer.adopt(stream)
       let handle = openFiles.add(FuseHandle(node: node, writer: writer))
       request.reply(
-        create: await entry(info, node: node),
+        create: entry(info, node: node),
         handle: FuseOpenReply(handle: handle, directIO: settings.mountOptions.directIO, keepCache: false, flags: flags))
     }
   }

@@ -8,12 +8,19 @@ import GooseFSCore
 
 // lookup, getattr, setattr, forget, statfs.
 extension FuseOperations {
+  /// Answered on the libfuse thread when the metadata cache has the entry (a listing put it
+  /// there): no task, no network.
   func lookup(_ request: FuseRequest, parent: UInt64, name: String) {
+    if cache.enabled, name.utf8.count <= FuseErrno.maxNameBytes, let parentPath = nodes.path(of: parent),
+      case let path = FileSystemPaths.join(parentPath, name), let info = cache.get(path), permits(request.caller.uid)
+    {
+      return request.reply(entry: entry(info, node: nodes.reference(path)))
+    }
     spawn(request) { [self] _ in
       let path = try childPath(parent, name)
       let info = try await status(path)
       let node = nodes.reference(path)
-      request.reply(entry: await entry(info, node: node))
+      request.reply(entry: entry(info, node: node))
     }
   }
 
@@ -22,9 +29,12 @@ extension FuseOperations {
   }
 
   func getattr(_ request: FuseRequest, node: UInt64) {
+    if cache.enabled, let path = nodes.path(of: node), let info = cache.get(path), permits(request.caller.uid) {
+      return request.reply(attributes: stat(info, node: node), timeout: settings.attributeTimeout)
+    }
     spawn(request) { [self] _ in
       let info = try await status(try path(node))
-      request.reply(attributes: await stat(info, node: node), timeout: settings.attributeTimeout)
+      request.reply(attributes: stat(info, node: node), timeout: settings.attributeTimeout)
     }
   }
 
@@ -47,7 +57,7 @@ extension FuseOperations {
         try await truncate(node: node, path: path, to: Int64(wanted.st_size), handle: handle, identity: identity)
       }
       let info = try await status(path)
-      request.reply(attributes: await stat(info, node: node), timeout: settings.attributeTimeout)
+      request.reply(attributes: stat(info, node: node), timeout: settings.attributeTimeout)
     }
   }
 

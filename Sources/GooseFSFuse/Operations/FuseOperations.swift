@@ -62,10 +62,7 @@ final class FuseOperations: Sendable {
       onFirstRequest()
     }
     let caller = request.caller
-    if settings.mountOptions.allowRoot, caller.uid != 0, caller.uid != ownerUID {
-      request.fail(EACCES)
-      return
-    }
+    guard permits(caller.uid) else { return request.fail(EACCES) }
     let identity = identities.caller(uid: caller.uid, gid: caller.gid)
     let job: SerialJobQueue.Job = { [logger] in
       do {
@@ -79,6 +76,12 @@ final class FuseOperations: Sendable {
       }
     }
     if let queue { queue.submit(job) } else { Task { await job() } }
+  }
+
+  /// allow_root: the kernel lets everyone in (libfuse3 has only allow_other); we admit root and
+  /// the user who mounted.
+  func permits(_ uid: uid_t) -> Bool {
+    !settings.mountOptions.allowRoot || uid == 0 || uid == ownerUID
   }
 
   // MARK: Shared helpers
@@ -101,15 +104,15 @@ final class FuseOperations: Sendable {
   }
 
   /// Attributes with the size writers through this mount see.
-  func stat(_ info: FileInfo, node: UInt64) async -> stat {
+  func stat(_ info: FileInfo, node: UInt64) -> stat {
     var length: Int64?
     if !info.isDirectory, let writer = openFiles.writer(of: node) { length = writer.length }
     return attributes.stat(info, node: node, length: length)
   }
 
-  func entry(_ info: FileInfo, node: UInt64) async -> FuseEntry {
+  func entry(_ info: FileInfo, node: UInt64) -> FuseEntry {
     FuseEntry(
-      node: node, attributes: await stat(info, node: node), attributeTimeout: settings.attributeTimeout,
+      node: node, attributes: stat(info, node: node), attributeTimeout: settings.attributeTimeout,
       entryTimeout: settings.entryTimeout)
   }
 
