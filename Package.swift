@@ -158,6 +158,8 @@ let package = Package(
     .testTarget(name: "GooseFSJournalTests", dependencies: ["GooseFSJournal"], swiftSettings: swiftSettings),
     // Real test peers shared by the test targets (moto_server, the fault-injecting proxy).
     .target(name: "GooseFSTestSupport", path: "Tests/GooseFSTestSupport", swiftSettings: swiftSettings),
+    // POSIX checks, tool runs and the random-operation tester, run against a real FUSE mount.
+    .target(name: "FuseTestKit", path: "Tests/FuseTestKit", swiftSettings: swiftSettings),
     .testTarget(name: "GooseFSUFSTests", dependencies: ["GooseFSUFS", "GooseFSTestSupport"], swiftSettings: swiftSettings),
     .testTarget(
       name: "GooseFSMasterTests",
@@ -182,7 +184,8 @@ let package = Package(
     .testTarget(
       name: "GooseFSIntegrationTests",
       dependencies: [
-        "GooseFSCore", "GooseFSClient", "GooseFSTestSupport", "goosefs-master", "goosefs-worker", "goosefs", "goosefs-fuse",
+        "GooseFSCore", "GooseFSClient", "GooseFSTestSupport", "FuseTestKit", "goosefs-master", "goosefs-worker", "goosefs",
+        "goosefs-fuse",
       ],
       swiftSettings: swiftSettings
     ),
