@@ -11,7 +11,24 @@ public protocol FileInStream: AnyObject, Sendable {
   /// Reads at `position` without moving the sequential position; short only at end of file.
   func pread(at position: Int64, maxLength: Int) async throws -> ByteBuffer
   func seek(to position: Int64) throws
+  /// Calls `body` with the `count` bytes at `position` read in place from a block file of a
+  /// worker on this host (no copy), or returns nil when that does not apply (not local, or the
+  /// range crosses a block end): then use `pread`. The bytes are valid only inside `body`.
+  func withLocalBytes<T>(at position: Int64, count: Int, _ body: (UnsafeRawBufferPointer) throws -> T) async throws -> T?
+  /// `withLocalBytes` without waiting: only blocks this stream has already mapped (a caller on
+  /// a thread that must not block, like libfuse's, answers from memory or falls back).
+  func withMappedBytes<T>(at position: Int64, count: Int, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T?
   func close() async
+}
+
+extension FileInStream {
+  public func withLocalBytes<T>(at position: Int64, count: Int, _ body: (UnsafeRawBufferPointer) throws -> T) async throws -> T? {
+    nil
+  }
+
+  public func withMappedBytes<T>(at position: Int64, count: Int, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T? {
+    nil
+  }
 }
 
 /// Writes a new file through workers per its write type. `close()` completes the file in the

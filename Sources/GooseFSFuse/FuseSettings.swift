@@ -17,9 +17,9 @@ public struct FuseSettings: Sendable {
   /// Threads reading /dev/fuse: each only hands the request over, so a few suffice (the
   /// ceilings measured with the null FUSE did not improve beyond 4–8).
   public var threads: UInt32 = 8
-  /// The mount's read-ahead (bdi read_ahead_kb) when `max_readahead` is not given: 4 MiB doubled
+  /// The mount's read-ahead (bdi read_ahead_kb) when `max_readahead` is not given: 1 MiB doubled
   /// buffered reads on this machine; 16 MiB was slower (docs/performance.md, FUSE ceilings).
-  public var readAheadKB: Int? = 4096
+  public var readAheadKB: Int? = 1024
 
   /// Attribute and entry timeouts default to 1 s, as in Alluxio's FUSE.
   public init(configuration: Configuration, options: FuseMountOptions) throws {

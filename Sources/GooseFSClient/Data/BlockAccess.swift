@@ -96,6 +96,29 @@ struct BlockAccess: Sendable {
     }
   }
 
+  /// The block's file on a worker of this host, held for us, or nil when short-circuit does not
+  /// apply (disabled, not cached on a local worker as of `info`, or not openable from here).
+  func openLocal(for info: FileInfo, block: FileBlockInfo) async throws -> LocalBlockReader? {
+    guard try data.settings().shortCircuitEnabled else { return nil }
+    let placement = try await placement(refresh: false)
+    guard
+      let target = placement.readCandidates(for: block).first(where: {
+        $0.cached && placement.localWorkerIDs.contains($0.workerID)
+      })
+    else { return nil }
+    let pool = try data.pool()
+    let connection = try await pool.checkout(host: target.address.host, port: target.address.rpcPort)
+    do {
+      return try await LocalBlockReader.open(
+        workerID: target.workerID, blockID: block.blockID, at: 0, socketPath: target.address.domainSocketPath,
+        connection: connection, pool: pool
+      ) { [data] bytes in data.addLocalBytes(bytes) }
+    } catch {
+      pool.checkin(connection)
+      return nil
+    }
+  }
+
   func reportLocalBytes() async {
     let bytes = data.takeLocalBytes()
     guard bytes > 0 else { return }

@@ -22,6 +22,10 @@ final class BlockFileInStream: FileInStream, @unchecked Sendable {
   private var excluded: Set<Int64> = []
 
   private let readType: ReadType?
+  /// Local blocks mapped for `withLocalBytes`, by block index; nil marks a block that is not.
+  private let mappedBlocks = Mutex<[Int: MappedLocalBlock?]>([:])
+  /// Bounds the leases one stream holds on a worker's blocks.
+  private static let maxMappedBlocks = 64
 
   init(info: FileInfo, access: BlockAccess, readType: ReadType? = nil) {
     self.info = info
@@ -101,6 +105,59 @@ final class BlockFileInStream: FileInStream, @unchecked Sendable {
     return result ?? ByteBuffer()
   }
 
+  func withLocalBytes<T>(at position: Int64, count: Int, _ body: (UnsafeRawBufferPointer) throws -> T) async throws -> T? {
+    guard let (index, block, offsetInBlock, wanted) = localRange(at: position, count: count),
+      let mapped = try await mappedBlock(index, block)
+    else { return nil }
+    mapped.reader.countMapped(wanted)
+    return try body(UnsafeRawBufferPointer(rebasing: mapped.bytes[offsetInBlock..<(offsetInBlock + wanted)]))
+  }
+
+  func withMappedBytes<T>(at position: Int64, count: Int, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T? {
+    guard let (index, _, offsetInBlock, wanted) = localRange(at: position, count: count),
+      let entry = mappedBlocks.withLock({ $0[index] }), let mapped = entry
+    else { return nil }
+    mapped.reader.countMapped(wanted)
+    return try body(UnsafeRawBufferPointer(rebasing: mapped.bytes[offsetInBlock..<(offsetInBlock + wanted)]))
+  }
+
+  /// The block holding `count` bytes at `position` (clipped at the end of the file), or nil when
+  /// the range is empty or crosses a block end.
+  private func localRange(at position: Int64, count: Int) -> (Int, FileBlockInfo, Int, Int)? {
+    guard position >= 0, position < info.length, info.blockSizeBytes > 0 else { return nil }
+    let index = Int(position / info.blockSizeBytes)
+    guard index < info.fileBlockInfos.count else { return nil }
+    let block = info.fileBlockInfos[index]
+    let offsetInBlock = Int(position - block.offset)
+    let wanted = Int(min(Int64(count), info.length - position))
+    guard offsetInBlock + wanted <= block.length else { return nil }
+    return (index, block, offsetInBlock, wanted)
+  }
+
+  private func mappedBlock(_ index: Int, _ block: FileBlockInfo) async throws -> MappedLocalBlock? {
+    let known = mappedBlocks.withLock { blocks -> MappedLocalBlock?? in
+      if let entry = blocks[index] { return .some(entry) }
+      return blocks.count >= Self.maxMappedBlocks ? .some(nil) : .none
+    }
+    if let known { return known }
+    var opened: MappedLocalBlock?
+    if let reader = try await access.openLocal(for: info, block: block) {
+      do {
+        opened = MappedLocalBlock(reader: reader, bytes: try reader.mapped())
+      } catch {
+        await reader.close()
+      }
+    }
+    let candidate = opened
+    let kept = mappedBlocks.withLock { blocks -> MappedLocalBlock? in
+      if let existing = blocks[index] { return existing }
+      blocks[index] = .some(candidate)
+      return candidate
+    }
+    if let opened, kept !== opened { await opened.reader.close() }
+    return kept
+  }
+
   func seek(to position: Int64) throws {
     try enter()
     defer { leave() }
@@ -114,6 +171,11 @@ final class BlockFileInStream: FileInStream, @unchecked Sendable {
     defer { leave() }
     await reader?.close()
     reader = nil
+    let mapped = mappedBlocks.withLock { blocks in
+      defer { blocks.removeAll() }
+      return blocks.values.compactMap { $0 }
+    }
+    for block in mapped { await block.reader.close() }
     await access.reportLocalBytes()
   }
 
@@ -129,4 +191,16 @@ final class BlockFileInStream: FileInStream, @unchecked Sendable {
   }
 
   private func leave() { busy.withLock { $0 = false } }
+}
+
+/// A local block file mapped into memory, with the lease that keeps it (closed with the stream).
+/// Immutable once made: any task may read the bytes.
+final class MappedLocalBlock: @unchecked Sendable {
+  let reader: LocalBlockReader
+  let bytes: UnsafeRawBufferPointer
+
+  init(reader: LocalBlockReader, bytes: UnsafeRawBufferPointer) {
+    self.reader = reader
+    self.bytes = bytes
+  }
 }

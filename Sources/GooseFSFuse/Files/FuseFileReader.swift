@@ -1,22 +1,43 @@
 import GooseFSClient
 import GooseFSCore
 import NIOCore
+import Synchronization
 
 /// Reads of one open handle. The kernel reads a file front to back in most cases: those reads
 /// continue the same stream (the worker streams ahead of us); a read elsewhere repositions it.
 /// The stream is opened on the first read, so opens that only stat or flush cost nothing.
-/// Used only from its handle's job queue, one read at a time.
+/// Used from its handle's job queue, one read at a time; `replyFromMemory` may run on a libfuse
+/// thread at any time (it only reads blocks already mapped).
 final class FuseFileReader: @unchecked Sendable {
   private let path: String
   private let fileSystem: any DataFileSystem
   private let identity: CallerIdentity
-  private var stream: (any FileInStream)?
+  private let opened = Mutex<(any FileInStream)?>(nil)
   private var position: Int64 = 0
 
   init(path: String, fileSystem: any DataFileSystem, identity: CallerIdentity) {
     self.path = path
     self.fileSystem = fileSystem
     self.identity = identity
+  }
+
+  /// Answers the read right here if its bytes are in a local block this reader has mapped
+  /// already: no task, no thread switch (the common case for warm sequential and random reads).
+  func replyFromMemory(_ request: FuseRequest, at offset: Int64, count: Int) -> Bool {
+    guard let stream = opened.withLock({ $0 }), offset < stream.info.length else { return false }
+    return stream.withMappedBytes(at: offset, count: count, { request.reply(raw: $0) }) != nil
+  }
+
+  /// Answers a read: straight from a local worker's block file when the range is in one (the
+  /// kernel copies from the page cache, no copy here), else from the stream.
+  func reply(_ request: FuseRequest, at offset: Int64, count: Int) async throws {
+    let stream = try await openStream()
+    if offset < stream.info.length,
+      try await stream.withLocalBytes(at: offset, count: count, { request.reply(raw: $0) }) != nil
+    {
+      return
+    }
+    request.reply(bytes: try await read(at: offset, count: count))
   }
 
   /// Up to `count` bytes at `offset`; short only at the end of the file.
@@ -36,17 +57,20 @@ final class FuseFileReader: @unchecked Sendable {
   }
 
   func close() async {
+    let stream = opened.withLock { stream in
+      defer { stream = nil }
+      return stream
+    }
     await stream?.close()
-    stream = nil
   }
 
   private func openStream() async throws -> any FileInStream {
-    if let stream { return stream }
-    let opened = try await MasterConnection.$actingCaller.withValue(identity) {
+    if let stream = opened.withLock({ $0 }) { return stream }
+    let stream = try await MasterConnection.$actingCaller.withValue(identity) {
       try await fileSystem.openFile(path, options: OpenFileOptions())
     }
-    stream = opened
+    opened.withLock { $0 = stream }
     position = 0
-    return opened
+    return stream
   }
 }

@@ -76,6 +76,11 @@ extension FuseOperations {
 
   func read(_ request: FuseRequest, handle id: UInt64, offset: Int64, size: Int) {
     guard let handle = openFiles.handle(id) else { return request.fail(EBADF) }
+    if handle.writer == nil, openFiles.writer(of: handle.node) == nil, permits(request.caller.uid),
+      let reader = handle.reader.withLock({ $0 }), reader.replyFromMemory(request, at: offset, count: size)
+    {
+      return
+    }
     spawn(request, on: handle.queue) { [self] identity in
       if let writer = handle.writer ?? openFiles.writer(of: handle.node) {
         if let staged = try await writer.read(at: offset, count: size) {
@@ -97,7 +102,7 @@ extension FuseOperations {
         reader = made
         return made
       }
-      request.reply(bytes: try await reader.read(at: offset, count: size))
+      try await reader.reply(request, at: offset, count: size)
     }
   }
 
