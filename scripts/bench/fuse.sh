@@ -31,7 +31,7 @@
 # 0 = plain reads, which a direct_io mount sends to the daemon as well), FUSE_OPTS_DIO /
 # FUSE_OPTS_PC (goosefs-fuse -o for the direct_io / page-cache mounts, default "direct_io" /
 # "kernel_cache"), FUSE_PROPS (extra -D properties for goosefs-fuse, default
-# -Dgoosefs.user.metadata.cache.enabled=true), BINDFS_OPTS (default none: bindfs as installed,
+# -Dgoosefs.user.metadata.cache.enabled=true and .max.size=1000000), BINDFS_OPTS (default none: bindfs as installed,
 # single-threaded), STEP_TIMEOUT (seconds per command, default 300), MOUNT_TIMEOUT (default 60),
 # VERIFY (1: compare each mount's file with its source once, untimed: GooseFS's local mounts right
 # after mounting, the others after their timed reads; default 1), BENCH_DIR (parent of the work dir, default /dev/shm: the under store, worker tier and
@@ -60,7 +60,9 @@ LS_ENTRIES=${LS_ENTRIES:-100000}
 FIO_DIRECT=${FIO_DIRECT:-1}
 FUSE_OPTS_DIO=${FUSE_OPTS_DIO:-direct_io}
 FUSE_OPTS_PC=${FUSE_OPTS_PC:-kernel_cache}
-FUSE_PROPS=${FUSE_PROPS:--Dgoosefs.user.metadata.cache.enabled=true}
+# The metadata cache sized to hold the largest folder measured (100k names): a folder that fits is
+# listed once on the first lookup that misses in it (docs/fuse.md).
+FUSE_PROPS=${FUSE_PROPS:--Dgoosefs.user.metadata.cache.enabled=true -Dgoosefs.user.metadata.cache.max.size=1000000}
 BINDFS_OPTS=${BINDFS_OPTS:-}
 STEP_TIMEOUT=${STEP_TIMEOUT:-300}
 MOUNT_TIMEOUT=${MOUNT_TIMEOUT:-60}

@@ -12,8 +12,10 @@ final class MetadataCache: Sendable {
   }
 
   private let entries = Mutex<[String: Entry]>([:])
+  /// Folders whose whole listing went into the cache, and until when that counts.
+  private let listedFolders = Mutex<[String: ContinuousClock.Instant]>([:])
   let enabled: Bool
-  private let maxSize: Int
+  let maxSize: Int
   private let lifetime: Duration
 
   init(enabled: Bool, maxSize: Int, lifetime: Duration) {
@@ -37,6 +39,21 @@ final class MetadataCache: Sendable {
 
   func put(_ info: FileInfo) { put([info]) }
 
+  /// Records that `folder`'s listing was put in the cache (a lookup that misses in it then asks
+  /// the master about the one name instead of listing again).
+  func markListed(_ folder: String) {
+    guard enabled else { return }
+    let expires = ContinuousClock.now + lifetime
+    listedFolders.withLock { folders in
+      if folders.count >= 1024 { folders = folders.filter { $0.value > .now } }
+      folders[folder] = expires
+    }
+  }
+
+  func wasListed(_ folder: String) -> Bool {
+    listedFolders.withLock { ($0[folder] ?? .now) > .now }
+  }
+
   func put(_ infos: [FileInfo]) {
     guard enabled, !infos.isEmpty else { return }
     let expires = ContinuousClock.now + lifetime
@@ -56,6 +73,9 @@ final class MetadataCache: Sendable {
   /// Forgets `path` and everything under it (a rename moves a whole tree; O(entries)).
   func invalidateTree(_ path: String) {
     guard enabled else { return }
+    listedFolders.withLock { folders in
+      folders = folders.filter { $0.key != path && !$0.key.hasPrefix(path == "/" ? "/" : path + "/") }
+    }
     entries.withLock { entries in
       entries[path] = nil
       let prefix = path == "/" ? "/" : path + "/"
@@ -65,11 +85,12 @@ final class MetadataCache: Sendable {
     }
   }
 
-  /// Drops expired entries, then the oldest ones, until `count` more fit.
+  /// Drops expired entries, then the oldest ones, until `count` more fit plus a tenth of the
+  /// cache: making room is O(entries), so it must not happen on every put of a full cache.
   private static func makeRoom(_ entries: inout [String: Entry], for count: Int, maxSize: Int) {
     let now = ContinuousClock.now
     entries = entries.filter { $0.value.expires > now }
-    let excess = entries.count + count - maxSize
+    let excess = entries.count + count + maxSize / 10 - maxSize
     guard excess > 0 else { return }
     for (path, _) in entries.sorted(by: { $0.value.expires < $1.value.expires }).prefix(excess) {
       entries[path] = nil

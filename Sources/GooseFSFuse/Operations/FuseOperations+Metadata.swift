@@ -18,10 +18,26 @@ extension FuseOperations {
     }
     spawn(request) { [self] _ in
       let path = try childPath(parent, name)
-      let info = try await status(path)
+      let info = try await lookupStatus(path)
       let node = nodes.reference(path)
       request.reply(entry: entry(info, node: node))
     }
+  }
+
+  /// With the metadata cache on, the first lookup that misses in a folder lists the whole folder
+  /// (one call instead of one per name: a job opening the files of a dataset folder, or `stat`
+  /// of each, then runs from the cache). Folders larger than the cache are not listed.
+  func lookupStatus(_ path: String) async throws -> FileInfo {
+    let folder = FileSystemPaths.parent(path)
+    guard cache.enabled, path != folder, !cache.wasListed(folder) else { return try await status(path) }
+    let folderInfo = try await status(folder)
+    guard folderInfo.isDirectory, folderInfo.childCount <= Int64(cache.maxSize) else { return try await status(path) }
+    try await listings.run(folder) { [self] in
+      let entries = try await fileSystem.listStatus(folder, recursive: false, syncIntervalMs: nil)
+      cache.put(entries.filter { !$0.name.hasPrefix(Self.hiddenPrefix) })
+      cache.markListed(folder)
+    }
+    return try await status(path)
   }
 
   func forget(_ node: UInt64, count: UInt64) {

@@ -20,6 +20,7 @@ final class FuseOperations: Sendable {
   let attributes: FuseAttributes
   let openFiles = FuseOpenFiles()
   let directories = FuseDirectoryHandles()
+  let listings = SharedListings()
   let logger: Logger
   /// The uid that mounted (allow_root lets only it and root in).
   let ownerUID = getuid()
