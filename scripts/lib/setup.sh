@@ -3,7 +3,7 @@
 
 # Debian packages the build and the tests need: libcurl and libcrypto (object-store adapter),
 # liburing (worker block I/O), libfuse3 (the FUSE daemon).
-GOOSEFS_APT_PACKAGES=(procps libcurl4-openssl-dev libssl-dev liburing-dev libfuse3-dev fuse3)
+GOOSEFS_APT_PACKAGES=(procps libcurl4-openssl-dev libssl-dev liburing-dev libfuse3-dev fuse3 sqlite3)
 
 goosefs_setup_toolchain() {
   if ! command -v swift >/dev/null 2>&1; then
