@@ -67,4 +67,30 @@ import Testing
     #expect(result != 0 && code == EIO, "stat gave \(result) errno \(code)")
     #expect(Date().timeIntervalSince(started) < 30)
   }
+
+  @Test(.enabled(if: canMount)) func aWorkerThatStopsAnsweringGivesEIOAfterTheDataTimeout() throws {
+    let cluster = try LocalCluster(extraProperties: [
+      "goosefs.user.streaming.data.timeout": "2s", "goosefs.user.rpc.retry.max.duration": "2s",
+    ])
+    let payload = String(repeating: "cold bytes ", count: 100_000)
+    try cluster.writeUFS("cold.txt", payload)
+    try cluster.startMaster()
+    let worker = try cluster.startLocalWorker()
+    let mount = try cluster.mountFuse(options: "allow_other,direct_io")
+    // Not cached yet: the read must go through the worker, which is frozen (not dead: its socket
+    // still accepts, nothing answers).
+    #expect(FileManager.default.fileExists(atPath: mount.path + "/cold.txt"))
+    let pid = try #require(worker.process?.processIdentifier)
+    kill(pid, SIGSTOP)
+    defer { kill(pid, SIGCONT) }
+    let started = Date()
+    let fd = open(mount.path + "/cold.txt", O_RDONLY)
+    #expect(fd >= 0)
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    let result = read(fd, &buffer, buffer.count)
+    let code = errno
+    close(fd)
+    #expect(result < 0 && code == EIO, "read gave \(result) errno \(code)")
+    #expect(Date().timeIntervalSince(started) < 30)
+  }
 }
