@@ -174,7 +174,9 @@ let package = Package(
         .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "SwiftProtobuf", package: "swift-protobuf"),
       ],
       swiftSettings: swiftSettings),
-    .testTarget(name: "GooseFSFuseTests", dependencies: ["GooseFSFuse", "GooseFSCore"], swiftSettings: swiftSettings),
+    .testTarget(
+      name: "GooseFSFuseTests", dependencies: ["GooseFSFuse", "GooseFSCore", .product(name: "NIOCore", package: "swift-nio")],
+      swiftSettings: swiftSettings),
     .testTarget(name: "GooseFSWorkerTests", dependencies: ["GooseFSWorker", "GooseFSCore"], swiftSettings: swiftSettings),
     .testTarget(
       name: "GooseFSShellTests",

@@ -1,3 +1,4 @@
+import NIOCore
 import GooseFSCore
 import Testing
 
@@ -73,5 +74,25 @@ import Testing
     #expect(FuseErrno.code(for: FuseFailure(ENAMETOOLONG)) == ENAMETOOLONG)
     #expect(FuseErrno.code(for: GooseFSError(.directoryNotEmpty, "x")) == ENOTEMPTY)
     #expect(FuseErrno.code(for: GooseFSError(.unavailable, "x")) == EIO)
+  }
+}
+
+@Suite struct ReadWindowTests {
+  static func bytes(_ range: Range<Int>) -> ByteBuffer {
+    ByteBuffer(bytes: range.map { UInt8(truncatingIfNeeded: $0) })
+  }
+
+  @Test func requestsJustBehindTheStreamAreServedFromTheWindow() {
+    var window = ReadWindow(capacity: 8)
+    window.append(Self.bytes(0..<4))
+    window.append(Self.bytes(4..<8))
+    #expect(window.end == 8 && window.start == 0)
+    #expect(window.bytes(at: 4, count: 4) == Self.bytes(4..<8))
+    #expect(window.bytes(at: 2, count: 4) == Self.bytes(2..<6))
+    #expect(window.bytes(at: 6, count: 4) == nil)
+    window.append(Self.bytes(8..<12))
+    #expect(window.start == 4 && window.bytes(at: 0, count: 2) == nil)
+    window.reset(at: 100)
+    #expect(window.start == 100 && window.end == 100 && window.bytes(at: 100, count: 1) == nil)
   }
 }

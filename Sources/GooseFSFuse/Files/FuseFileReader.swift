@@ -13,7 +13,8 @@ final class FuseFileReader: @unchecked Sendable {
   private let fileSystem: any DataFileSystem
   private let identity: CallerIdentity
   private let opened = Mutex<(any FileInStream)?>(nil)
-  private var position: Int64 = 0
+  /// What was read last; its end is the stream's position.
+  private var window = ReadWindow()
 
   init(path: String, fileSystem: any DataFileSystem, identity: CallerIdentity) {
     self.path = path
@@ -40,20 +41,24 @@ final class FuseFileReader: @unchecked Sendable {
     request.reply(bytes: try await read(at: offset, count: count))
   }
 
-  /// Up to `count` bytes at `offset`; short only at the end of the file.
+  /// Up to `count` bytes at `offset`; short only at the end of the file. Requests a little
+  /// behind or ahead of the stream are served through the window without a seek.
   func read(at offset: Int64, count: Int) async throws -> ByteBuffer {
     let stream = try await openStream()
     guard offset < stream.info.length, count > 0 else { return ByteBuffer() }
-    if offset != position { try stream.seek(to: offset) }
     let wanted = Int(min(Int64(count), stream.info.length - offset))
-    var result = try await stream.read(maxLength: wanted)
-    while result.readableBytes < wanted {
-      var more = try await stream.read(maxLength: wanted - result.readableBytes)
-      guard more.readableBytes > 0 else { break }
-      result.writeBuffer(&more)
+    if let held = window.bytes(at: offset, count: wanted) { return held }
+    if offset < window.start || offset > window.end + Int64(window.capacity) {
+      try stream.seek(to: offset)
+      window.reset(at: offset)
     }
-    position = offset + Int64(result.readableBytes)
-    return result
+    let target = offset + Int64(wanted)
+    while window.end < target {
+      let piece = try await stream.read(maxLength: Int(target - window.end))
+      guard piece.readableBytes > 0 else { break }
+      window.append(piece)
+    }
+    return window.bytes(at: offset, count: Int(min(target, window.end) - offset)) ?? ByteBuffer()
   }
 
   func close() async {
@@ -70,7 +75,7 @@ final class FuseFileReader: @unchecked Sendable {
       try await fileSystem.openFile(path, options: OpenFileOptions())
     }
     opened.withLock { $0 = stream }
-    position = 0
+    window.reset(at: 0)
     return stream
   }
 }
