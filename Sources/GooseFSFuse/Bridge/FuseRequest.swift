@@ -23,8 +23,6 @@ struct FuseRequest: @unchecked Sendable {
 
   func ok() { fuse_reply_err(raw, 0) }
 
-  func none() { fuse_reply_none(raw) }
-
   func reply(entry: FuseEntry) {
     var parameter = entry.parameter
     fuse_reply_entry(raw, &parameter)

@@ -103,6 +103,4 @@ final class FuseNodeTable: Sendable {
       for (node, newPath) in moved { state.byPath[newPath] = node }
     }
   }
-
-  var count: Int { state.withLock { $0.nodes.count } }
 }
