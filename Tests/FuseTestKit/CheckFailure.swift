@@ -93,3 +93,25 @@ final class Expectations {
     if !failures.isEmpty { throw CheckFailure(failures) }
   }
 }
+
+/// Runs the named checks of a `runAll` one after the other, each to its end whatever the others
+/// did, and throws all their failures together.
+struct CheckSequence {
+  private(set) var failures: [String] = []
+  private(set) var secondsPerCheck: [String: Double] = [:]
+
+  mutating func run(_ name: String, _ body: () throws -> Void) {
+    do {
+      let ((), seconds) = try timed(body)
+      secondsPerCheck[name] = seconds
+    } catch let failure as CheckFailure {
+      failures += failure.failures
+    } catch {
+      failures.append("\(name): \(error)")
+    }
+  }
+
+  func finish() throws(CheckFailure) {
+    if !failures.isEmpty { throw CheckFailure(failures) }
+  }
+}

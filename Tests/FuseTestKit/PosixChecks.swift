@@ -26,24 +26,15 @@ public enum PosixChecks {
     readdirCount: Int = 10_000
   ) throws(CheckFailure) -> Summary {
     var summary = Summary()
-    var failures: [String] = []
-    func run(_ name: String, _ body: () throws -> Void) {
-      do {
-        let ((), seconds) = try timed(body)
-        summary.secondsPerCheck[name] = seconds
-      } catch let failure as CheckFailure {
-        failures += failure.failures
-      } catch {
-        failures.append("\(name): \(error)")
-      }
-    }
-    run("fileContents") { try fileContents(root: root) }
-    run("unlinkedOpenFile") { try unlinkedOpenFile(root: root) }
-    run("namespace") { try namespace(root: root, expectExchangeUnsupported: expectExchangeUnsupported) }
-    run("readdir") { summary.readdir = try readdir(root: root, count: readdirCount) }
-    run("largeFile") { summary.largeFile = try largeFile(root: root, size: largeFileSize) }
-    run("concurrency") { summary.concurrency = try concurrentReadersAndWriter(root: root) }
-    if !failures.isEmpty { throw CheckFailure(failures) }
+    var checks = CheckSequence()
+    checks.run("fileContents") { try fileContents(root: root) }
+    checks.run("unlinkedOpenFile") { try unlinkedOpenFile(root: root) }
+    checks.run("namespace") { try namespace(root: root, expectExchangeUnsupported: expectExchangeUnsupported) }
+    checks.run("readdir") { summary.readdir = try readdir(root: root, count: readdirCount) }
+    checks.run("largeFile") { summary.largeFile = try largeFile(root: root, size: largeFileSize) }
+    checks.run("concurrency") { summary.concurrency = try concurrentReadersAndWriter(root: root) }
+    summary.secondsPerCheck = checks.secondsPerCheck
+    try checks.finish()
     return summary
   }
 

@@ -61,60 +61,40 @@ public enum Sys {
   /// pwrite until every byte is written (a short write is legal and not an error);
   /// success carries the total byte count.
   public static func pwriteAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, offset: Int) -> SyscallOutcome {
-    var done = 0
-    while done < bytes.count {
-      let n = Glibc.pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset + done))
-      if n < 0 {
-        if errno == EINTR { continue }
-        return .failure(errno)
-      }
-      if n == 0 { return .failure(EIO) }  // no progress: treat as an I/O error rather than spin
-      done += n
-    }
-    return .success(done)
+    untilDone(bytes.count, endOfFileIsError: true) { Glibc.pwrite(fd, bytes.baseAddress! + $0, bytes.count - $0, off_t(offset + $0)) }
   }
 
   /// write (at the file position, honouring O_APPEND) until every byte is written.
   public static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> SyscallOutcome {
-    var done = 0
-    while done < bytes.count {
-      let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
-      if n < 0 {
-        if errno == EINTR { continue }
-        return .failure(errno)
-      }
-      if n == 0 { return .failure(EIO) }
-      done += n
-    }
-    return .success(done)
+    untilDone(bytes.count, endOfFileIsError: true) { Glibc.write(fd, bytes.baseAddress! + $0, bytes.count - $0) }
   }
 
   /// pread until `buffer` is full or end of file; success carries the byte count. Short reads in
   /// the middle are followed up, so two file systems that split reads differently still compare equal.
   public static func preadFully(_ fd: Int32, _ buffer: UnsafeMutableRawBufferPointer, offset: Int) -> SyscallOutcome {
-    var done = 0
-    while done < buffer.count {
-      let n = Glibc.pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
-      if n < 0 {
-        if errno == EINTR { continue }
-        return .failure(errno)
-      }
-      if n == 0 { break }
-      done += n
-    }
-    return .success(done)
+    untilDone(buffer.count, endOfFileIsError: false) { Glibc.pread(fd, buffer.baseAddress! + $0, buffer.count - $0, off_t(offset + $0)) }
   }
 
   /// read (at the file position) until `buffer` is full or end of file.
   public static func readFully(_ fd: Int32, _ buffer: UnsafeMutableRawBufferPointer) -> SyscallOutcome {
+    untilDone(buffer.count, endOfFileIsError: false) { Glibc.read(fd, buffer.baseAddress! + $0, buffer.count - $0) }
+  }
+
+  /// Repeats `step(done)` (one read or write syscall) until `count` bytes moved, retrying EINTR.
+  /// A step that moves nothing is the end of file for reads, and an I/O error for writes (no
+  /// progress: rather than spin).
+  private static func untilDone(_ count: Int, endOfFileIsError: Bool, _ step: (Int) -> Int) -> SyscallOutcome {
     var done = 0
-    while done < buffer.count {
-      let n = Glibc.read(fd, buffer.baseAddress! + done, buffer.count - done)
+    while done < count {
+      let n = step(done)
       if n < 0 {
         if errno == EINTR { continue }
         return .failure(errno)
       }
-      if n == 0 { break }
+      if n == 0 {
+        if endOfFileIsError { return .failure(EIO) }
+        break
+      }
       done += n
     }
     return .success(done)

@@ -35,23 +35,14 @@ public enum ToolChecks {
     root: String, sqliteJournalModes: [String] = ["DELETE", "WAL"], extraTarArguments: [String] = []
   ) throws(CheckFailure) -> Summary {
     var summary = Summary()
-    var failures: [String] = []
-    func run(_ name: String, _ body: () throws -> Void) {
-      do {
-        let ((), seconds) = try timed(body)
-        summary.secondsPerCheck[name] = seconds
-      } catch let failure as CheckFailure {
-        failures += failure.failures
-      } catch {
-        failures.append("\(name): \(error)")
-      }
-    }
-    run("tar") { summary.tar = try tarRoundTrip(root: root, extraTarArguments: extraTarArguments) }
-    run("tarSystemHeaders") { try tarSystemHeaders(root: root, extraTarArguments: extraTarArguments) }
+    var checks = CheckSequence()
+    checks.run("tar") { summary.tar = try tarRoundTrip(root: root, extraTarArguments: extraTarArguments) }
+    checks.run("tarSystemHeaders") { try tarSystemHeaders(root: root, extraTarArguments: extraTarArguments) }
     for mode in sqliteJournalModes {
-      run("sqlite \(mode)") { summary.sqlite.append(try sqlite(root: root, journalMode: mode)) }
+      checks.run("sqlite \(mode)") { summary.sqlite.append(try sqlite(root: root, journalMode: mode)) }
     }
-    if !failures.isEmpty { throw CheckFailure(failures) }
+    summary.secondsPerCheck = checks.secondsPerCheck
+    try checks.finish()
     return summary
   }
 

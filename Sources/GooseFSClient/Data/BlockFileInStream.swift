@@ -109,16 +109,14 @@ final class BlockFileInStream: FileInStream, @unchecked Sendable {
     guard let (index, block, offsetInBlock, wanted) = localRange(at: position, count: count),
       let mapped = try await mappedBlock(index, block)
     else { return nil }
-    mapped.reader.countMapped(wanted)
-    return try body(UnsafeRawBufferPointer(rebasing: mapped.bytes[offsetInBlock..<(offsetInBlock + wanted)]))
+    return try mapped.withBytes(at: offsetInBlock, count: wanted, body)
   }
 
   func withMappedBytes<T>(at position: Int64, count: Int, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T? {
     guard let (index, _, offsetInBlock, wanted) = localRange(at: position, count: count),
       let entry = mappedBlocks.withLock({ $0[index] }), let mapped = entry
     else { return nil }
-    mapped.reader.countMapped(wanted)
-    return try body(UnsafeRawBufferPointer(rebasing: mapped.bytes[offsetInBlock..<(offsetInBlock + wanted)]))
+    return try mapped.withBytes(at: offsetInBlock, count: wanted, body)
   }
 
   /// The block holding `count` bytes at `position` (clipped at the end of the file), or nil when
@@ -202,5 +200,11 @@ final class MappedLocalBlock: @unchecked Sendable {
   init(reader: LocalBlockReader, bytes: UnsafeRawBufferPointer) {
     self.reader = reader
     self.bytes = bytes
+  }
+
+  /// `count` bytes at `offset` in the block, counted as a local read.
+  func withBytes<T>(at offset: Int, count: Int, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T {
+    reader.countMapped(count)
+    return try body(UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + count)]))
   }
 }

@@ -112,8 +112,8 @@ final class FuseFileWriter: @unchecked Sendable {
   }
 
   private func truncateLocked(to newLength: Int64) async throws {
-    if newLength == length, case .staging = mode { return }
-    if newLength == length, case .streaming = mode { return }
+    // Same size: nothing changes (and a clean file is not staged for nothing).
+    guard newLength != length else { return }
     if newLength == 0 {
       // Nothing to keep: a new empty version streams like a created file.
       await abandonStream()

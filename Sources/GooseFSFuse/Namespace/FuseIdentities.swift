@@ -35,62 +35,59 @@ final class FuseIdentities: Sendable {
   }
 
   func userName(_ uid: uid_t) -> String {
-    if let known = names.withLock({ $0.users[uid] }) { return known }
-    var name = String(uid)
-    var entry = passwd()
-    var result: UnsafeMutablePointer<passwd>?
-    var buffer = [CChar](repeating: 0, count: 4096)
-    if getpwuid_r(uid, &entry, &buffer, buffer.count, &result) == 0, result != nil {
-      name = String(cString: entry.pw_name)
+    cached(\.users, uid) {
+      Self.lookUp(passwd(), { getpwuid_r(uid, &$0, $1, $2, &$3) }, { String(cString: $0.pw_name) }) ?? String(uid)
     }
-    names.withLock { $0.users[uid] = name }
-    return name
   }
 
   func groupName(_ gid: gid_t) -> String {
-    if let known = names.withLock({ $0.groups[gid] }) { return known }
-    var name = String(gid)
-    var entry = group()
-    var result: UnsafeMutablePointer<group>?
-    var buffer = [CChar](repeating: 0, count: 4096)
-    if getgrgid_r(gid, &entry, &buffer, buffer.count, &result) == 0, result != nil {
-      name = String(cString: entry.gr_name)
+    cached(\.groups, gid) {
+      Self.lookUp(group(), { getgrgid_r(gid, &$0, $1, $2, &$3) }, { String(cString: $0.gr_name) }) ?? String(gid)
     }
-    names.withLock { $0.groups[gid] = name }
-    return name
   }
 
-  /// The uid shown for a GooseFS owner.
+  /// The uid shown for a GooseFS owner: the local user of that name, else the name as a number,
+  /// else the mount's uid.
   func uid(forOwner owner: String) -> uid_t {
     guard translate, !owner.isEmpty else { return mountUID }
-    if let known = names.withLock({ $0.uids[owner] }) { return known }
-    var uid = mountUID
-    var entry = passwd()
-    var result: UnsafeMutablePointer<passwd>?
-    var buffer = [CChar](repeating: 0, count: 4096)
-    if getpwnam_r(owner, &entry, &buffer, buffer.count, &result) == 0, result != nil {
-      uid = entry.pw_uid
-    } else if let number = uid_t(owner) {
-      uid = number
+    return cached(\.uids, owner) {
+      Self.lookUp(passwd(), { getpwnam_r(owner, &$0, $1, $2, &$3) }, \.pw_uid) ?? uid_t(owner) ?? mountUID
     }
-    names.withLock { $0.uids[owner] = uid }
-    return uid
   }
 
-  /// The gid shown for a GooseFS group.
+  /// The gid shown for a GooseFS group, likewise.
   func gid(forGroup groupName: String) -> gid_t {
     guard translate, !groupName.isEmpty else { return mountGID }
-    if let known = names.withLock({ $0.gids[groupName] }) { return known }
-    var gid = mountGID
-    var entry = group()
-    var result: UnsafeMutablePointer<group>?
-    var buffer = [CChar](repeating: 0, count: 4096)
-    if getgrnam_r(groupName, &entry, &buffer, buffer.count, &result) == 0, result != nil {
-      gid = entry.gr_gid
-    } else if let number = gid_t(groupName) {
-      gid = number
+    return cached(\.gids, groupName) {
+      Self.lookUp(group(), { getgrnam_r(groupName, &$0, $1, $2, &$3) }, \.gr_gid) ?? gid_t(groupName) ?? mountGID
     }
-    names.withLock { $0.gids[groupName] = gid }
-    return gid
+  }
+
+  /// The remembered answer for `key`, or `resolve`'s, remembered (the passwd and group files are
+  /// read once per name: every request needs its caller's name).
+  private func cached<Key: Hashable & Sendable, Value: Sendable>(
+    _ table: WritableKeyPath<Names, [Key: Value]> & Sendable, _ key: Key, _ resolve: () -> Value
+  ) -> Value {
+    if let known = names.withLock({ $0[keyPath: table][key] }) { return known }
+    let value = resolve()
+    names.withLock { $0[keyPath: table][key] = value }
+    return value
+  }
+
+  /// Runs a reentrant passwd/group lookup (the `_r` calls: libfuse calls us from several
+  /// threads) and extracts from the entry found while its strings, which live in the lookup's
+  /// buffer, are still valid.
+  private static func lookUp<Entry, Value>(
+    _ empty: Entry,
+    _ lookup: (inout Entry, UnsafeMutablePointer<CChar>, Int, inout UnsafeMutablePointer<Entry>?) -> Int32,
+    _ extract: (Entry) -> Value
+  ) -> Value? {
+    var entry = empty
+    var result: UnsafeMutablePointer<Entry>?
+    var buffer = [CChar](repeating: 0, count: 4096)
+    return buffer.withUnsafeMutableBufferPointer { storage in
+      guard lookup(&entry, storage.baseAddress!, storage.count, &result) == 0, result != nil else { return nil }
+      return extract(entry)
+    }
   }
 }

@@ -68,7 +68,9 @@ extension FuseOperations {
     while index < total {
       let name: String
       var entryParameter = fuse_entry_param()
-      var referenced: String?
+      // readdirplus hands the kernel a reference to each entry's node; taken before the entry is
+      // added and given back if it does not fit.
+      var referenced: UInt64?
       if index < 2 {
         name = index == 0 ? "." : ".."
         entryParameter.attr.st_mode = S_IFDIR
@@ -76,34 +78,23 @@ extension FuseOperations {
       } else {
         let info = directory.entries[index - 2]
         name = info.name
-        // Some tools skip entries whose d_ino is 0; a node not handed out yet gets a stand-in.
-        let childNode = nodes.peek(info.path) ?? (UInt64(max(0, info.fileID)) | (1 << 40))
-        entryParameter.attr = attributes.stat(info, node: childNode)
         if plus {
-          referenced = info.path
-          entryParameter.attr_timeout = settings.attributeTimeout
-          entryParameter.entry_timeout = settings.entryTimeout
+          let child = nodes.reference(info.path)
+          referenced = child
+          entryParameter = entry(info, node: child).parameter
+        } else {
+          // Some tools skip entries whose d_ino is 0; a node not handed out yet gets a stand-in.
+          entryParameter.attr = attributes.stat(info, node: nodes.peek(info.path) ?? (UInt64(max(0, info.fileID)) | (1 << 40)))
         }
       }
       let remaining = size - used
+      let target = buffer.baseAddress!.assumingMemoryBound(to: CChar.self) + used
       let written: Int = name.withCString { cName in
-        // The node is only taken (counted) if the entry fits.
-        if plus {
-          if let referenced {
-            let needed = fuse_add_direntry_plus(request.raw, nil, 0, cName, &entryParameter, off_t(index + 1))
-            guard needed <= remaining else { return needed }
-            entryParameter.ino = fuse_ino_t(nodes.reference(referenced))
-            entryParameter.attr.st_ino = ino_t(entryParameter.ino)
-            entryParameter.generation = 1
-          }
-          return fuse_add_direntry_plus(
-            request.raw, buffer.baseAddress!.assumingMemoryBound(to: CChar.self) + used, remaining, cName,
-            &entryParameter, off_t(index + 1))
-        }
-        return fuse_add_direntry(
-          request.raw, buffer.baseAddress!.assumingMemoryBound(to: CChar.self) + used, remaining, cName,
-          &entryParameter.attr, off_t(index + 1))
+        plus
+          ? fuse_add_direntry_plus(request.raw, target, remaining, cName, &entryParameter, off_t(index + 1))
+          : fuse_add_direntry(request.raw, target, remaining, cName, &entryParameter.attr, off_t(index + 1))
       }
+      if written > remaining, let referenced { nodes.forget(referenced, count: 1) }
       guard written <= remaining else { break }
       used += written
       index += 1
