@@ -136,7 +136,20 @@ final class BlockReadTests: XCTestCase {
   }
 
   func testCancelStopsTheWorkerAndKeepsTheConnectionUsable() async throws {
-    let block = BlockTestSupport.pattern(size: size)
+    // The block is far larger than what can be in flight (NIO's outbound buffer, loopback socket
+    // buffers that auto-tune up to tcp_rmem's maximum — 32 MiB here — and the client's inbound
+    // queue), so the worker can only stop early by seeing the CANCEL. A 64 MiB block could be
+    // entirely sent before the CANCEL arrived on a loaded machine.
+    let blockSize: Int64 = 4 << 30
+    let period = 1 << 20
+    let onePeriod = BlockTestSupport.pattern(size: period)
+    var doubled = onePeriod
+    doubled.writeImmutableBuffer(onePeriod)
+    let twoPeriods = doubled
+    // Bytes [position, position + length) of the block, whose content repeats every `period` bytes.
+    let bytes: @Sendable (Int, Int) -> ByteBuffer = { position, length in
+      twoPeriods.getSlice(at: position % period, length: length)!
+    }
     let sentBeforeCancel = Mutex<Int64>(-1)
     let handler: BlockDataServer.Handler = { connection in
       while let frame = try await connection.nextFrame() {
@@ -144,9 +157,8 @@ final class BlockReadTests: XCTestCase {
         var position = Int(request.offset)
         let end = Int(request.offset + request.length)
         while position < end, !connection.isCancelRequested {
-          let size = min(1 << 20, end - position)
-          try await connection.sendData(
-            blockID: request.blockID, offset: Int64(position), buffer: block.getSlice(at: position, length: size)!)
+          let size = min(period, end - position)
+          try await connection.sendData(blockID: request.blockID, offset: Int64(position), buffer: bytes(position, size))
           position += size
         }
         if connection.isCancelRequested { sentBeforeCancel.withLock { $0 = Int64(position) } }
@@ -155,17 +167,24 @@ final class BlockReadTests: XCTestCase {
     }
     try await BlockTestSupport.withServer(handler: handler) { server in
       let connection = try await BlockTestSupport.connect(server)
-      let stream = try await connection.read(blockID: 1, offset: 0, length: Int64(size))
+      let stream = try await connection.read(blockID: 1, offset: 0, length: blockSize)
       var iterator = stream.makeAsyncIterator()
       for _ in 0..<2 { _ = try await iterator.next() }
       await stream.cancel()
       XCTAssertTrue(connection.isReusable, "a drained cancel leaves the connection usable")
       let stoppedAt = sentBeforeCancel.withLock { $0 }
       XCTAssertGreaterThan(stoppedAt, 0, "the worker saw the CANCEL")
-      XCTAssertLessThan(stoppedAt, Int64(size), "the worker stopped before the end of the block")
+      XCTAssertLessThan(stoppedAt, blockSize, "the worker stopped before the end of the block")
       // The next read on the same connection gets exactly its own bytes.
       let next = try await BlockTestSupport.collect(try await connection.read(blockID: 1, offset: 5, length: 3 << 20))
-      XCTAssertEqual(next, block.getSlice(at: 5, length: 3 << 20))
+      var expected = ByteBufferAllocator().buffer(capacity: 3 << 20)
+      var position = 5
+      while position < 5 + (3 << 20) {
+        let length = min(period - position % period, 5 + (3 << 20) - position)
+        expected.writeImmutableBuffer(bytes(position, length))
+        position += length
+      }
+      XCTAssertEqual(next, expected)
       await connection.close()
     }
   }
