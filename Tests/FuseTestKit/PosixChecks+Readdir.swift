@@ -67,3 +67,51 @@ extension PosixChecks {
     ex.expect(extra.isEmpty, "\(what): \(extra.count) unexpected names, e.g. \(extra.prefix(5))")
   }
 }
+
+extension PosixChecks {
+  /// rewinddir and seekdir on a directory of `expectedCount` entries: reading on after a seek back
+  /// to a telldir position gives exactly the names that followed it, and a rewind lists
+  /// everything again. A daemon that streams listings must restart them for these.
+  public static func readdirSeeks(directory: String, expectedCount: Int) throws {
+    let ex = Expectations("readdir seeks in \(directory)")
+    guard let dir = opendir(directory) else { throw PosixError("opendir", directory, errno) }
+    defer { closedir(dir) }
+    let markAt = expectedCount / 10
+    var first: [String] = []
+    var mark = -1
+    while let name = try nextName(dir, directory) {
+      first.append(name)
+      if first.count == markAt { mark = telldir(dir) }
+      if first.count == markAt * 3 { break }
+    }
+    ex.expect(mark >= 0, "telldir after \(markAt) entries")
+    rewinddir(dir)
+    var all: [String] = []
+    while let name = try nextName(dir, directory) { all.append(name) }
+    ex.expect(Set(all).count == all.count, "rewinddir then readdir: \(all.count - Set(all).count) names repeated")
+    ex.expect(all.count == expectedCount, "rewinddir then readdir: \(all.count) names, expected \(expectedCount)")
+    ex.expect(Array(all.prefix(first.count)) == first, "the second pass starts with the names of the first")
+    seekdir(dir, mark)
+    var afterMark: [String] = []
+    while let name = try nextName(dir, directory) { afterMark.append(name) }
+    ex.expect(
+      afterMark == Array(all.dropFirst(markAt)),
+      "after seekdir back to entry \(markAt): \(afterMark.count) names, expected the \(all.count - markAt) that follow it")
+    try ex.finish()
+  }
+
+  /// The next name other than "." and "..", or nil at the end.
+  private static func nextName(_ dir: OpaquePointer, _ path: String) throws -> String? {
+    while true {
+      errno = 0
+      guard let entry = Glibc.readdir(dir) else {
+        if errno != 0 { throw PosixError("readdir", path, errno) }
+        return nil
+      }
+      let name = withUnsafePointer(to: &entry.pointee.d_name) {
+        $0.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: entry.pointee.d_name)) { String(cString: $0) }
+      }
+      if name != "." && name != ".." { return name }
+    }
+  }
+}

@@ -79,6 +79,7 @@ import Testing
     let names = listed.stdout.split(separator: "\n").filter { $0.hasPrefix("-") }
     #expect(names.count == 100_000)
     Self.expectPasses(mount) {
+      try PosixChecks.readdirSeeks(directory: mount.path + "/many", expectedCount: 100_000)
       let stats = try PosixChecks.readdir(root: mount.path, count: 500)
       print("readdir check: \(stats)")
     }

@@ -7,31 +7,20 @@ import Synchronization
   import Glibc
 #endif
 
-/// An open directory: its listing, taken at opendir and handed out page by page by offset
-/// (FUSE's readdir contract: the offset of an entry resumes after it).
-final class FuseDirectory: Sendable {
-  let path: String
-  let entries: [FileInfo]
-  init(path: String, entries: [FileInfo]) {
-    self.path = path
-    self.entries = entries
-  }
-}
-
 final class FuseDirectoryHandles: Sendable {
-  private let state = Mutex<(handles: [UInt64: FuseDirectory], next: UInt64)>(([:], 1))
+  private let state = Mutex<(handles: [UInt64: DirectoryListing], next: UInt64)>(([:], 1))
 
-  func add(_ directory: FuseDirectory) -> UInt64 {
+  func add(_ listing: DirectoryListing) -> UInt64 {
     state.withLock { state in
       let id = state.next
       state.next += 1
-      state.handles[id] = directory
+      state.handles[id] = listing
       return id
     }
   }
 
-  func get(_ id: UInt64) -> FuseDirectory? { state.withLock { $0.handles[id] } }
-  func remove(_ id: UInt64) { state.withLock { _ = $0.handles.removeValue(forKey: id) } }
+  func get(_ id: UInt64) -> DirectoryListing? { state.withLock { $0.handles[id] } }
+  func remove(_ id: UInt64) -> DirectoryListing? { state.withLock { $0.handles.removeValue(forKey: id) } }
 }
 
 // opendir, readdir, readdirplus, releasedir, mkdir, unlink, rmdir, rename.
@@ -40,32 +29,62 @@ extension FuseOperations {
   static let renameNoReplace: UInt32 = 1
   static let renameExchange: UInt32 = 2
 
+  /// Entries of a listing past the kernel's position that an open directory may hold: a few of
+  /// the master's 1000-entry pages, so the stream keeps ahead of `ls` without holding a huge folder.
+  static let directoryWindow = 4096
+
   func opendir(_ request: FuseRequest, node: UInt64, flags: Int32) {
     spawn(request) { [self] _ in
       let path = try path(node)
-      let entries = try await fileSystem.listStatus(path, recursive: false, syncIntervalMs: nil)
-        .filter { !$0.name.hasPrefix(Self.hiddenPrefix) }
-      cache.put(entries)
-      let id = directories.add(FuseDirectory(path: path, entries: entries))
+      let listing = DirectoryListing(path: path, window: Self.directoryWindow) { [fileSystem, cache] onPage in
+        try await fileSystem.listStatus(path, recursive: false, syncIntervalMs: nil) { page in
+          let visible = page.filter { !$0.name.hasPrefix(Self.hiddenPrefix) }
+          cache.put(visible)
+          try await onPage(visible)
+        }
+      }
+      try await listing.open()
+      let id = directories.add(listing)
       request.reply(open: FuseOpenReply(handle: id, directIO: false, keepCache: false, flags: flags))
     }
   }
 
   func releasedir(_ request: FuseRequest, handle: UInt64) {
-    directories.remove(handle)
+    directories.remove(handle)?.close()
     request.ok()
   }
 
   /// Entries from `offset` (0 and 1 are "." and "..", entry i is offset i + 2) that fit in `size`
-  /// bytes. Answered on the libfuse thread: the listing is already here.
+  /// bytes: on the libfuse thread when the listing has them already, else once they arrive.
   func readdir(_ request: FuseRequest, node: UInt64, handle: UInt64, size: Int, offset: Int64, plus: Bool) {
-    guard let directory = directories.get(handle) else { return request.fail(EBADF) }
+    guard let listing = directories.get(handle) else { return request.fail(EBADF) }
+    let position = max(0, Int(offset) - 2)
+    if replyDirectoryEntries(request, node: node, listing: listing, size: size, offset: offset, plus: plus) { return }
+    spawn(request) { [self] _ in
+      try await listing.waitUntilAvailable(at: position)
+      if !replyDirectoryEntries(request, node: node, listing: listing, size: size, offset: offset, plus: plus) {
+        request.fail(EIO)  // unreachable: the wait returns once entries or the end are there
+      }
+    }
+  }
+
+  /// Replies with the entries the listing has from `offset` on; false (nothing sent) when they
+  /// have not arrived yet.
+  private func replyDirectoryEntries(
+    _ request: FuseRequest, node: UInt64, listing: DirectoryListing, size: Int, offset: Int64, plus: Bool
+  ) -> Bool {
+    var index = Int(max(0, offset))
+    let entries: ArraySlice<FileInfo>
+    switch listing.available(at: max(0, index - 2)) {
+    case .entries(let available): entries = available
+    case .end: entries = []
+    case .wait: return false
+    }
     let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 8)
     defer { buffer.deallocate() }
     var used = 0
-    var index = Int(max(0, offset))
-    let total = directory.entries.count + 2
-    while index < total {
+    var next = entries.startIndex
+    while index < 2 || next < entries.endIndex {
       let name: String
       var entryParameter = fuse_entry_param()
       // readdirplus hands the kernel a reference to each entry's node; taken before the entry is
@@ -76,7 +95,7 @@ extension FuseOperations {
         entryParameter.attr.st_mode = S_IFDIR
         entryParameter.attr.st_ino = ino_t(index == 0 ? node : FuseNodeTable.rootNode)  // d_ino 0 is skipped by ls
       } else {
-        let info = directory.entries[index - 2]
+        let info = entries[next]
         name = info.name
         if plus {
           let child = nodes.reference(info.path)
@@ -97,9 +116,11 @@ extension FuseOperations {
       if written > remaining, let referenced { nodes.forget(referenced, count: 1) }
       guard written <= remaining else { break }
       used += written
+      if index >= 2 { next = entries.index(after: next) }
       index += 1
     }
     request.reply(raw: UnsafeRawBufferPointer(rebasing: buffer[0..<used]))
+    return true
   }
 
   func mkdir(_ request: FuseRequest, parent: UInt64, name: String, mode: UInt32) {
