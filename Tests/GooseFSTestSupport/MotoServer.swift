@@ -62,9 +62,10 @@ public final class MotoServer: @unchecked Sendable {
     return output.stdout
   }
 
-  /// Polls the port until moto answers HTTP; bounded, and fails early if the process died.
+  /// Polls the port until moto answers HTTP; bounded (2 minutes: importing moto on a loaded
+  /// 2-core runner can take tens of seconds), and fails early if the process died.
   private func waitUntilAnswering() throws {
-    for _ in 0..<600 {
+    for _ in 0..<2400 {
       guard process.isRunning else {
         throw MotoError.exited((try? String(contentsOf: logFile, encoding: .utf8)) ?? "")
       }

@@ -33,7 +33,7 @@ final class DirectoryListing: Sendable {
     var entries: [FileInfo] = []
     var finished = false
     var failure: (any Error)?
-    /// The lowest position the kernel may still ask for; entries before it are dropped.
+    /// The position the kernel asked for last; entries before it may be dropped.
     var position = 0
     var stream: Task<Void, Never>?
     var consumer: CheckedContinuation<Void, Never>?
@@ -83,7 +83,7 @@ final class DirectoryListing: Sendable {
   func available(at position: Int) -> Available {
     let (answer, producer) = state.withLock { state -> (Available, CheckedContinuation<Void, Never>?) in
       guard position >= state.base, state.failure == nil || position < state.end else { return (.wait, nil) }
-      state.position = max(state.position, position)
+      state.position = position
       // Dropping from the front moves the rest: do it in batches, not on every request.
       if state.position - state.base >= 1024 { state.dropConsumed() }
       let producer = resumableProducer(&state)
@@ -125,7 +125,7 @@ final class DirectoryListing: Sendable {
             }
             state.consumer?.resume()
             state.consumer = continuation
-            state.position = max(state.position, position)
+            state.position = position
             return resumableProducer(&state)
           }
           producer?.resume()

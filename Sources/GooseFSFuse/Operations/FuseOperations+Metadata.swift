@@ -33,8 +33,9 @@ extension FuseOperations {
     let folderInfo = try await status(folder)
     guard folderInfo.isDirectory, folderInfo.childCount <= Int64(cache.maxSize) else { return try await status(path) }
     try await listings.run(folder) { [self] in
-      let entries = try await fileSystem.listStatus(folder, recursive: false, syncIntervalMs: nil)
-      cache.put(entries.filter { !$0.name.hasPrefix(Self.hiddenPrefix) })
+      try await fileSystem.listStatus(folder, recursive: false, syncIntervalMs: nil) { [cache] page in
+        cache.put(page.filter { !$0.name.hasPrefix(Self.hiddenPrefix) })
+      }
       cache.markListed(folder)
     }
     return try await status(path)

@@ -40,11 +40,12 @@ final class BlockFlowControlTests: XCTestCase {
     }
     let configuration = BlockProtocolConfiguration()
     // Frames that can be in flight with nobody consuming: NIO's high watermark plus one frame
-    // (the write that found the channel unwritable), the reader's queue, and 40 MiB for the
-    // kernel's socket buffers (net.ipv4.tcp_rmem allows 32 MiB here, tcp_wmem 4 MiB). Seen: 5 to
+    // (the write that found the channel unwritable), the reader's queue, and the kernel's socket
+    // buffers at their largest (net.ipv4.tcp_rmem + tcp_wmem maxima: 32 + 4 MiB here). Seen: 5 to
     // 16 frames ahead; without backpressure, 85 and growing.
     let bound =
-      configuration.writeBufferWaterMark.high / (1 << 20) + 1 + configuration.inboundHighWatermark + 40
+      configuration.writeBufferWaterMark.high / (1 << 20) + 1 + configuration.inboundHighWatermark
+      + Self.largestSocketBuffersMiB()
     try await BlockTestSupport.withServer(configuration: configuration, handler: handler) { server in
       let connection = try await BlockTestSupport.connect(server)
       let stream = try await connection.read(blockID: 1, offset: 0, length: Int64(frameCount) << 20)
@@ -106,7 +107,8 @@ final class BlockFlowControlTests: XCTestCase {
       _ = try await connection.nextFrame()
     }
     try await BlockTestSupport.withServer(handler: handler) { server in
-      let connection = try await BlockTestSupport.connect(server, idleTimeout: .milliseconds(200))
+      // 1 s: long enough for a loaded runner to deliver the first frame and each refill.
+      let connection = try await BlockTestSupport.connect(server, idleTimeout: .seconds(1))
       let stream = try await connection.read(blockID: 1, offset: 0, length: 4 << 20)
       var iterator = stream.makeAsyncIterator()
       var received = try await iterator.next()?.readableBytes ?? 0
@@ -114,7 +116,7 @@ final class BlockFlowControlTests: XCTestCase {
       // for longer than the idle timeout must not fail the read: the timer runs only while the
       // reader waits on an empty queue.
       try await BlockTestSupport.waitUntil("the worker has sent END") { workerDone.value }
-      try await Task.sleep(for: .milliseconds(400))  // a slow consumer, not synchronisation
+      try await Task.sleep(for: .seconds(2))  // a slow consumer, not synchronisation
       while let chunk = try await iterator.next() { received += chunk.readableBytes }
       XCTAssertEqual(received, 4 << 20)
       await connection.close()
@@ -129,5 +131,16 @@ final class BlockFlowControlTests: XCTestCase {
     } catch {
       BlockTestSupport.assertGooseFSError(error, .unavailable, containing: "127.0.0.1:\(port)")
     }
+  }
+
+  /// The most loopback socket buffers can hold, in MiB (rounded up): the maxima of
+  /// net.ipv4.tcp_rmem and tcp_wmem; 40 if they cannot be read.
+  static func largestSocketBuffersMiB() -> Int {
+    func maximum(_ name: String) -> Int? {
+      guard let text = try? String(contentsOfFile: "/proc/sys/net/ipv4/" + name, encoding: .utf8) else { return nil }
+      return text.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }).last.flatMap { Int($0) }
+    }
+    guard let receive = maximum("tcp_rmem"), let send = maximum("tcp_wmem") else { return 40 }
+    return (receive + send + (1 << 20) - 1) >> 20
   }
 }
