@@ -79,7 +79,8 @@ final class DirectoryListing: Sendable {
     try await waitUntilAvailable(at: 0)
   }
 
-  /// What can be answered at once for `position`. Everything before `position` is forgotten.
+  /// What can be answered at once for `position`, which becomes the kernel's position (entries
+  /// before it may be dropped; asking for them later restarts the listing).
   func available(at position: Int) -> Available {
     let (answer, producer) = state.withLock { state -> (Available, CheckedContinuation<Void, Never>?) in
       guard position >= state.base, state.failure == nil || position < state.end else { return (.wait, nil) }
