@@ -43,11 +43,13 @@ public struct SetAttributeOptions: Sendable {
   public var ttlAction: TTLAction?
   public var replicationMin: Int32?
   public var replicationMax: Int32?
+  /// The namespace's modification time (kept by the master, not written to the under store).
+  public var lastModificationTimeMs: Int64?
 
   public init(
     recursive: Bool = false, mode: UInt32? = nil, owner: String? = nil, group: String? = nil,
     pinned: Bool? = nil, ttlMs: Int64? = nil, ttlAction: TTLAction? = nil,
-    replicationMin: Int32? = nil, replicationMax: Int32? = nil
+    replicationMin: Int32? = nil, replicationMax: Int32? = nil, lastModificationTimeMs: Int64? = nil
   ) {
     self.recursive = recursive
     self.mode = mode
@@ -58,6 +60,7 @@ public struct SetAttributeOptions: Sendable {
     self.ttlAction = ttlAction
     self.replicationMin = replicationMin
     self.replicationMax = replicationMax
+    self.lastModificationTimeMs = lastModificationTimeMs
   }
 }
 

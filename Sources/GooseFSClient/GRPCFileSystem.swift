@@ -141,6 +141,7 @@ public struct GRPCFileSystem: FileSystem {
       if let action = attributes.ttlAction { $0.ttlAction = action.proto }
       if let minimum = attributes.replicationMin { $0.replicationMin = minimum }
       if let maximum = attributes.replicationMax { $0.replicationMax = maximum }
+      if let time = attributes.lastModificationTimeMs { $0.lastModificationTimeMs = time }
     }
     _ = try await connection.call("set attributes of \(path)", timeout: MasterConnection.longCallTimeout) { client, metadata, options in
       try await FS.Client(wrapping: client).setAttribute(request, metadata: metadata, options: options)

@@ -41,6 +41,14 @@ import Testing
       try PosixChecks.fileContents(root: mount.path)
       try PosixChecks.namespace(root: mount.path, expectExchangeUnsupported: true)
       try PosixChecks.unlinkedOpenFile(root: mount.path)
+      // Modification times are the master's: its CLI shows what the mount set.
+      let (folder, expected) = try PosixChecks.modificationTimes(root: mount.path)
+      for (path, milliseconds) in expected.sorted(by: { $0.key < $1.key }) {
+        let goosefsPath = String(path.dropFirst(mount.path.count))
+        let shown = try cluster.run(["fs", "stat", "-f", "%Y", goosefsPath])
+        #expect(shown.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == String(milliseconds), "\(goosefsPath): \(shown)")
+      }
+      try PosixChecks.removeTimes(folder: folder)
     }
     Self.expectPasses(mount) {
       let stats = try PosixChecks.concurrentReadersAndWriter(root: mount.path)
@@ -98,8 +106,8 @@ import Testing
     let (cluster, mount) = try Self.mounted()
     defer { withExtendedLifetime(cluster) {} }
     Self.expectPasses(mount) {
-      // GooseFS keeps its own modification times: tar's restored mtimes are not compared.
-      let tar = try ToolChecks.tarRoundTrip(root: mount.path, compareModificationTimes: false)
+      // tar restores modification times (utimensat after close): compared too.
+      let tar = try ToolChecks.tarRoundTrip(root: mount.path, compareModificationTimes: true)
       print("tar: \(tar)")
       for mode in ["DELETE", "WAL"] {
         print("sqlite \(mode): \(try ToolChecks.sqlite(root: mount.path, journalMode: mode))")

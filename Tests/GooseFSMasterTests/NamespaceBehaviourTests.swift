@@ -71,6 +71,35 @@ import Testing
     }
   }
 
+  /// utimens through the mount: owners set any time, others need write permission; the time is
+  /// the namespace's (the under store's file keeps its own).
+  @Test func modificationTimesAreSetByOwnersAndWriters() async throws {
+    let fixture = try MasterFixture()
+    defer { fixture.cleanUp() }
+    try fixture.write("t.txt", "data")
+    let (master, namespace) = try await fixture.open()
+    defer { namespace.close() }
+    let ufsFile = fixture.ufsRoot.appendingPathComponent("t.txt").path
+    let ufsTime = try FileManager.default.attributesOfItem(atPath: ufsFile)[.modificationDate] as? Date
+    try await master.setAttribute(
+      SetAttributeRequest(path: "/t.txt", recursive: false, owner: "alice", group: "staff"), caller: fixture.superuser)
+    try await master.setAttribute(SetAttributeRequest(path: "/t.txt", recursive: false, mode: 0o644), caller: alice)
+    try await master.setAttribute(
+      SetAttributeRequest(path: "/t.txt", recursive: false, lastModificationTimeMs: 981_173_106_789), caller: alice)
+    #expect(try await master.getStatus("/t.txt", syncIntervalMs: nil, caller: alice).lastModificationTimeMs == 981_173_106_789)
+    let bob = CallerIdentity(user: "bob", groups: ["other"])
+    await #expect(throws: GooseFSError.self) {
+      try await master.setAttribute(
+        SetAttributeRequest(path: "/t.txt", recursive: false, lastModificationTimeMs: 1), caller: bob)
+    }
+    try await master.setAttribute(SetAttributeRequest(path: "/t.txt", recursive: false, mode: 0o666), caller: alice)
+    try await master.setAttribute(
+      SetAttributeRequest(path: "/t.txt", recursive: false, lastModificationTimeMs: 1_234_567_890_123), caller: bob)
+    #expect(try await master.getStatus("/t.txt", syncIntervalMs: nil, caller: bob).lastModificationTimeMs == 1_234_567_890_123)
+    let ufsTimeAfter = try FileManager.default.attributesOfItem(atPath: ufsFile)[.modificationDate] as? Date
+    #expect(ufsTimeAfter == ufsTime)
+  }
+
   @Test func permissionsCanBeSwitchedOff() async throws {
     let fixture = try MasterFixture()
     defer { fixture.cleanUp() }

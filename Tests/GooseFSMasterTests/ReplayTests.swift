@@ -79,7 +79,8 @@ import Testing
         try await master.setAttribute(
           SetAttributeRequest(
             path: target, recursive: Bool.random(using: &generator), mode: UInt32.random(in: 0...0o777, using: &generator),
-            pinned: Bool.random(using: &generator), ttlMs: Int64.random(in: -1...100_000, using: &generator)),
+            pinned: Bool.random(using: &generator), ttlMs: Int64.random(in: -1...100_000, using: &generator),
+            lastModificationTimeMs: Bool.random(using: &generator) ? Int64.random(in: 0...2_000_000_000_000, using: &generator) : nil),
           caller: caller)
       }
     }

@@ -30,6 +30,9 @@ final class FuseFileWriter: @unchecked Sendable {
   private let lock = AsyncLock()
   // Guarded by `lock`:
   private var mode: Mode = .clean
+  /// A modification time set (utimens) while changes were not committed yet: a commit stamps the
+  /// file with its own time, so this one is applied after each commit, until the next write.
+  private var requestedModificationTime: Int64?
   private let permissionBits: UInt32
   private let lengthValue: Atomic<Int64>
   private let versionValue = Atomic<Int>(0)
@@ -76,6 +79,21 @@ final class FuseFileWriter: @unchecked Sendable {
     try await lock.withLock { try await readLocked(at: offset, count: count) }
   }
 
+  /// utimens: false when nothing is pending (the caller sets the time at once); true when the
+  /// time will be applied after the pending changes are committed (`cp -p` sets it before close).
+  func deferModificationTime(_ milliseconds: Int64) async throws -> Bool {
+    try await lock.withLock {
+      switch mode {
+      case .clean, .staging(_, dirty: false):
+        if requestedModificationTime == nil { return false }
+      case .streaming, .staging(_, dirty: true):
+        break
+      }
+      requestedModificationTime = milliseconds
+      return true
+    }
+  }
+
   /// Makes GooseFS hold what the writers wrote (flush, fsync, release).
   func commit() async throws {
     try await lock.withLock { try await commitLocked() }
@@ -90,6 +108,7 @@ final class FuseFileWriter: @unchecked Sendable {
   }
 
   private func writeLocked(_ buffer: ByteBuffer, at offset: Int64) async throws {
+    requestedModificationTime = nil
     let end = offset + Int64(buffer.readableBytes)
     switch mode {
     case .streaming(let stream) where offset == length:
@@ -114,6 +133,7 @@ final class FuseFileWriter: @unchecked Sendable {
   private func truncateLocked(to newLength: Int64) async throws {
     // Same size: nothing changes (and a clean file is not staged for nothing).
     guard newLength != length else { return }
+    requestedModificationTime = nil
     if newLength == 0 {
       // Nothing to keep: a new empty version streams like a created file.
       await abandonStream()
@@ -152,6 +172,12 @@ final class FuseFileWriter: @unchecked Sendable {
       try await upload(staging)
       mode = .staging(staging, dirty: false)
       bumpVersion()
+    }
+    if let time = requestedModificationTime {
+      let path = try path
+      try await MasterConnection.$actingCaller.withValue(identity) {
+        try await fileSystem.setAttribute(path, SetAttributeOptions(lastModificationTimeMs: time))
+      }
     }
   }
 

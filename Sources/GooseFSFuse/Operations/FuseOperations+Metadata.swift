@@ -55,8 +55,8 @@ extension FuseOperations {
     }
   }
 
-  /// chmod, chown, truncate; times are accepted and not stored (GooseFS keeps only its own
-  /// modification time), so `touch` and `tar -x` work.
+  /// chmod, chown, truncate, and the modification time (utimens; access times are not kept:
+  /// GooseFS reports its modification time for both).
   func setattr(_ request: FuseRequest, node: UInt64, attributes wanted: stat, fields: Int32, handle: UInt64?) {
     spawn(request) { [self] identity in
       let path = try path(node)
@@ -73,7 +73,23 @@ extension FuseOperations {
         try refuseIfReadOnly()
         try await truncate(node: node, path: path, to: Int64(wanted.st_size), handle: handle, identity: identity)
       }
-      let info = try await status(path)
+      var deferredTime: Int64?
+      if fields & (FUSE_SET_ATTR_MTIME | FUSE_SET_ATTR_MTIME_NOW) != 0 {
+        try refuseIfReadOnly()
+        var requested = wanted.st_mtim
+        if fields & FUSE_SET_ATTR_MTIME_NOW != 0 { clock_gettime(CLOCK_REALTIME, &requested) }
+        let time = Int64(requested.tv_sec) * 1000 + Int64(requested.tv_nsec) / 1_000_000
+        let writer = handle.flatMap { openFiles.handle($0)?.writer } ?? openFiles.writer(of: node)
+        if let writer, try await writer.deferModificationTime(time) {
+          deferredTime = time
+        } else {
+          try await fileSystem.setAttribute(path, SetAttributeOptions(lastModificationTimeMs: time))
+          changed(path)
+        }
+      }
+      var info = try await status(path)
+      // Until the pending changes are committed, the kernel is told the time it asked for.
+      if let deferredTime { info.lastModificationTimeMs = deferredTime }
       request.reply(attributes: stat(info, node: node), timeout: settings.attributeTimeout)
     }
   }

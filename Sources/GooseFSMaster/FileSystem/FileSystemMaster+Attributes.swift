@@ -13,6 +13,8 @@ struct SetAttributeRequest: Sendable {
   var ttlAction: TTLAction?
   var replicationMin: Int32?
   var replicationMax: Int32?
+  /// utimens through a FUSE mount: the namespace's time only (object stores cannot keep one).
+  var lastModificationTimeMs: Int64?
 }
 
 extension FileSystemMaster {
@@ -44,6 +46,7 @@ extension FileSystemMaster {
         if let action = request.ttlAction { inode.ttlAction = action.proto }
         if let minimum = request.replicationMin { inode.replicationMin = minimum }
         if let maximum = request.replicationMax { inode.replicationMax = maximum }
+        if let time = request.lastModificationTimeMs { inode.lastModificationTimeMs = time }
         return .with { $0.upsertInode = inode }
       }
       return (entries, ())
@@ -67,6 +70,11 @@ extension FileSystemMaster {
     let changesCaching = request.pinned != nil || request.ttlMs != nil || request.ttlAction != nil
       || request.replicationMin != nil || request.replicationMax != nil
     if changesCaching {
+      try permissions.check(caller, .write, on: inode, path: path)
+    }
+    // As utimensat: the owner may set any time; others need write permission (the kernel already
+    // refuses them explicit times, which only owners may set).
+    if request.lastModificationTimeMs != nil, !permissions.isSuperuser(caller), caller.user != inode.owner {
       try permissions.check(caller, .write, on: inode, path: path)
     }
   }

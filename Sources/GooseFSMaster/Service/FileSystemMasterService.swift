@@ -110,7 +110,8 @@ struct FileSystemMasterService: Goosefs_Grpc_FileSystemMasterClientService.Servi
           group: m.hasGroup ? m.group : nil, pinned: m.hasPinned ? m.pinned : nil, ttlMs: m.hasTtlMs ? m.ttlMs : nil,
           ttlAction: m.hasTtlAction ? TTLAction(m.ttlAction) : nil,
           replicationMin: m.hasReplicationMin ? m.replicationMin : nil,
-          replicationMax: m.hasReplicationMax ? m.replicationMax : nil),
+          replicationMax: m.hasReplicationMax ? m.replicationMax : nil,
+          lastModificationTimeMs: m.hasLastModificationTimeMs ? m.lastModificationTimeMs : nil),
         caller: caller)
       return Goosefs_Grpc_SetAttributeResponse()
     }

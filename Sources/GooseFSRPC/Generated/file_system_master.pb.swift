@@ -425,6 +425,17 @@ public nonisolated struct Goosefs_Grpc_SetAttributeRequest: Sendable {
   /// Clears the value of `replicationMax`. Subsequent reads from it will return its default value.
   public mutating func clearReplicationMax() {self._replicationMax = nil}
 
+  /// The namespace's modification time (utimens through the FUSE mount); not written to the
+  /// under store.
+  public var lastModificationTimeMs: Int64 {
+    get {_lastModificationTimeMs ?? 0}
+    set {_lastModificationTimeMs = newValue}
+  }
+  /// Returns true if `lastModificationTimeMs` has been explicitly set.
+  public var hasLastModificationTimeMs: Bool {self._lastModificationTimeMs != nil}
+  /// Clears the value of `lastModificationTimeMs`. Subsequent reads from it will return its default value.
+  public mutating func clearLastModificationTimeMs() {self._lastModificationTimeMs = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -437,6 +448,7 @@ public nonisolated struct Goosefs_Grpc_SetAttributeRequest: Sendable {
   fileprivate var _ttlAction: Goosefs_Grpc_TtlAction? = nil
   fileprivate var _replicationMin: Int32? = nil
   fileprivate var _replicationMax: Int32? = nil
+  fileprivate var _lastModificationTimeMs: Int64? = nil
 }
 
 public nonisolated struct Goosefs_Grpc_SetAttributeResponse: Sendable {
@@ -1223,7 +1235,7 @@ nonisolated extension Goosefs_Grpc_RenameResponse: SwiftProtobuf.Message, SwiftP
 
 nonisolated extension Goosefs_Grpc_SetAttributeRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".SetAttributeRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}path\0\u{1}recursive\0\u{1}mode\0\u{1}owner\0\u{1}group\0\u{1}pinned\0\u{3}ttl_ms\0\u{3}ttl_action\0\u{3}replication_min\0\u{3}replication_max\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}path\0\u{1}recursive\0\u{1}mode\0\u{1}owner\0\u{1}group\0\u{1}pinned\0\u{3}ttl_ms\0\u{3}ttl_action\0\u{3}replication_min\0\u{3}replication_max\0\u{3}last_modification_time_ms\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1241,6 +1253,7 @@ nonisolated extension Goosefs_Grpc_SetAttributeRequest: SwiftProtobuf.Message, S
       case 8: try { try decoder.decodeSingularEnumField(value: &self._ttlAction) }()
       case 9: try { try decoder.decodeSingularInt32Field(value: &self._replicationMin) }()
       case 10: try { try decoder.decodeSingularInt32Field(value: &self._replicationMax) }()
+      case 11: try { try decoder.decodeSingularInt64Field(value: &self._lastModificationTimeMs) }()
       default: break
       }
     }
@@ -1281,6 +1294,9 @@ nonisolated extension Goosefs_Grpc_SetAttributeRequest: SwiftProtobuf.Message, S
     try { if let v = self._replicationMax {
       try visitor.visitSingularInt32Field(value: v, fieldNumber: 10)
     } }()
+    try { if let v = self._lastModificationTimeMs {
+      try visitor.visitSingularInt64Field(value: v, fieldNumber: 11)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1295,6 +1311,7 @@ nonisolated extension Goosefs_Grpc_SetAttributeRequest: SwiftProtobuf.Message, S
     if lhs._ttlAction != rhs._ttlAction {return false}
     if lhs._replicationMin != rhs._replicationMin {return false}
     if lhs._replicationMax != rhs._replicationMax {return false}
+    if lhs._lastModificationTimeMs != rhs._lastModificationTimeMs {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
