@@ -37,6 +37,22 @@ extension PosixChecks {
     expectTime(copied, milliseconds(later), ex, "after futimens then close")
     expected[copied] = milliseconds(later)
 
+    // fsync commits (and applies a time set before it); a time set after it must stick too.
+    let synced = FileTree.join(dir, "synced")
+    if case .success(let fd) = Sys.open(synced, O_WRONLY | O_CREAT | O_TRUNC, 0o644) {
+      _ = DataPattern.bytes(count: 5000, seed: 4).withUnsafeBytes { ex.succeeds(Sys.writeAll(Int32(fd), $0), "write before fsync") }
+      var first = [past, past]
+      ex.succeeds(SyscallOutcome(returning: futimens(Int32(fd), &first)), "futimens before fsync")
+      ex.succeeds(SyscallOutcome(returning: fsync(Int32(fd))), "fsync")
+      var second = [later, later]
+      ex.succeeds(SyscallOutcome(returning: futimens(Int32(fd), &second)), "futimens after fsync")
+      ex.succeeds(Sys.close(Int32(fd)), "close after fsync and futimens")
+    } else {
+      ex.fail("open of a new file failed")
+    }
+    expectTime(synced, milliseconds(later), ex, "after futimens, fsync, futimens, close")
+    expected[synced] = milliseconds(later)
+
     // A write after the time was set moves it to now; so does touch (UTIME_NOW).
     let before = now()
     if case .success(let fd) = Sys.open(closed, O_WRONLY | O_APPEND) {

@@ -30,8 +30,8 @@ final class FuseFileWriter: @unchecked Sendable {
   private let lock = AsyncLock()
   // Guarded by `lock`:
   private var mode: Mode = .clean
-  /// A modification time set (utimens) while changes were not committed yet: a commit stamps the
-  /// file with its own time, so this one is applied after each commit, until the next write.
+  /// A modification time set (utimens) while changes were not committed yet: the commit stamps the
+  /// file with its own time, so this one is applied right after it (a write in between drops it).
   private var requestedModificationTime: Int64?
   private let permissionBits: UInt32
   private let lengthValue: Atomic<Int64>
@@ -85,12 +85,11 @@ final class FuseFileWriter: @unchecked Sendable {
     try await lock.withLock {
       switch mode {
       case .clean, .staging(_, dirty: false):
-        if requestedModificationTime == nil { return false }
+        return false
       case .streaming, .staging(_, dirty: true):
-        break
+        requestedModificationTime = milliseconds
+        return true
       }
-      requestedModificationTime = milliseconds
-      return true
     }
   }
 
@@ -174,6 +173,7 @@ final class FuseFileWriter: @unchecked Sendable {
       bumpVersion()
     }
     if let time = requestedModificationTime {
+      requestedModificationTime = nil
       let path = try path
       try await MasterConnection.$actingCaller.withValue(identity) {
         try await fileSystem.setAttribute(path, SetAttributeOptions(lastModificationTimeMs: time))
