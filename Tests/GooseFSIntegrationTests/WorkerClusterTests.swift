@@ -187,7 +187,8 @@ import Testing
     let worker = try LocalWorker(index: 0, spec: WorkerSpec(host: "127.0.0.2"), root: cluster.root)
     try cluster.startWorker(worker)
     #expect(try cluster.run(["fs", "load", "/kept.bin"]).status == 0)
-    // A heartbeat whose usage was sampled before the last commit may land after it: eventually.
+    // The usage arrives with the block commit (numbered, so an older heartbeat cannot undo it);
+    // waiting covers a commit that failed, which the next heartbeat makes up for.
     try Self.eventually("the loaded file is counted") { Self.close(try Self.usedBytes(cluster), size) }
 
     // kill -9 the master; the worker keeps running and re-registers with the new master process.

@@ -56,7 +56,8 @@ import Testing
 
     let load = try cluster.run(["fs", "distributedLoad", "--replication", "1", "/"])
     #expect(load.status == 0, "\(load.stdout.suffix(400))")
-    // A heartbeat whose usage was sampled before the last commit may land after it: eventually.
+    // The usage arrives with the block commit (numbered, so an older heartbeat cannot undo it);
+    // waiting covers a commit that failed, which the next heartbeat makes up for.
     try WorkerClusterTests.eventually("the whole bucket is cached") {
       WorkerClusterTests.close(try WorkerClusterTests.usedBytes(cluster), bucketBytes)
     }

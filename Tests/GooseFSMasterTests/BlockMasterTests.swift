@@ -44,6 +44,27 @@ import Testing
     #expect(master.locations(of: [2])[2]?.first?.tierAlias == "SSD")
   }
 
+  /// A heartbeat sampled before a block commit may arrive after it; the commit's usage stays.
+  @Test func theNewestUsageSnapshotWinsWhateverOrderReportsArriveIn() throws {
+    let master = Self.blockMaster()
+    let a = WorkerNetAddress(host: "h", rpcPort: 1)
+    let id = master.workerID(for: a)
+    func used(_ bytes: Int64) -> [TierCapacity] { [TierCapacity(alias: "MEM", capacityBytes: 1000, usedBytes: bytes)] }
+    func usedNow() -> Int64? { master.capacitySummary().tiers.first?.usedBytes }
+    master.register(id: id, address: a, tiers: used(0), blocks: [], startTimeMs: 0, usageSequence: 1)
+    try master.commitBlock(worker: id, block: 5, tier: "MEM", tiers: used(100), usageSequence: 3)
+    _ = master.heartbeat(id: id, tiers: used(0), usageSequence: 2, added: [], removed: [], metricDeltas: [:])
+    #expect(usedNow() == 100, "the older heartbeat snapshot is ignored")
+    _ = master.heartbeat(id: id, tiers: used(120), usageSequence: 4, added: [], removed: [], metricDeltas: [:])
+    #expect(usedNow() == 120)
+    _ = master.heartbeat(id: id, tiers: used(90), added: [], removed: [], metricDeltas: [:])
+    #expect(usedNow() == 90, "unnumbered reports (older workers) always apply")
+    // A restarted worker numbers from 1 again: registering resets the number.
+    master.register(id: id, address: a, tiers: used(10), blocks: [], startTimeMs: 1, usageSequence: 1)
+    _ = master.heartbeat(id: id, tiers: used(20), usageSequence: 2, added: [], removed: [], metricDeltas: [:])
+    #expect(usedNow() == 20)
+  }
+
   @Test func silentWorkersAreLostWithTheirLocationsAndComeBackByRegistering() {
     let master = Self.blockMaster(timeout: .seconds(5))
     let a = WorkerNetAddress(host: "h", rpcPort: 1)

@@ -36,9 +36,14 @@ final class BlockMaster: Sendable {
   }
 
   func register(
-    id: Int64, address: WorkerNetAddress, tiers: [TierCapacity], blocks: [(Int64, String)], startTimeMs: Int64
+    id: Int64, address: WorkerNetAddress, tiers: [TierCapacity], blocks: [(Int64, String)], startTimeMs: Int64,
+    usageSequence: UInt64 = 0
   ) {
-    registry.withLock { $0.register(id: id, address: address, tiers: tiers, blocks: blocks, startTimeMs: startTimeMs, now: .now) }
+    registry.withLock {
+      $0.register(
+        id: id, address: address, tiers: tiers, blocks: blocks, startTimeMs: startTimeMs, usageSequence: usageSequence,
+        now: .now)
+    }
     logger.info("Worker \(id) registered from \(address.hostAndPort) with \(blocks.count) blocks.")
   }
 
@@ -49,13 +54,14 @@ final class BlockMaster: Sendable {
   }
 
   func heartbeat(
-    id: Int64, tiers: [TierCapacity], added: [(Int64, String)], removed: [Int64], metricDeltas: [String: Double]
+    id: Int64, tiers: [TierCapacity], usageSequence: UInt64 = 0, added: [(Int64, String)], removed: [Int64],
+    metricDeltas: [String: Double]
   ) -> HeartbeatCommands {
     metrics.add(metricDeltas)
     let known = registry.withLock { registry -> Bool in
       guard let record = registry.workers[id], record.registered, !record.lost else { return false }
       registry.workers[id]?.lastContact = .now
-      registry.workers[id]?.tiers = tiers
+      registry.workers[id]?.updateUsage(tiers, sequence: usageSequence)
       for (block, tier) in added { registry.addBlock(block, tier: tier, worker: id) }
       for block in removed { registry.removeBlock(block, worker: id) }
       return true
@@ -68,13 +74,13 @@ final class BlockMaster: Sendable {
     return commands
   }
 
-  func commitBlock(worker id: Int64, block: Int64, tier: String, tiers: [TierCapacity]) throws {
+  func commitBlock(worker id: Int64, block: Int64, tier: String, tiers: [TierCapacity], usageSequence: UInt64 = 0) throws {
     try registry.withLock { registry in
       guard let record = registry.workers[id], !record.lost else {
         throw GooseFSError(.notFound, "Worker \(id) is not registered with this master.")
       }
       registry.workers[id]?.lastContact = .now
-      if !tiers.isEmpty { registry.workers[id]?.tiers = tiers }
+      if !tiers.isEmpty { registry.workers[id]?.updateUsage(tiers, sequence: usageSequence) }
       registry.addBlock(block, tier: tier, worker: id)
     }
   }

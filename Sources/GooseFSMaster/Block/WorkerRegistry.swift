@@ -12,6 +12,16 @@ struct WorkerRecord: Sendable {
   /// Whether the worker has sent its full block report since the master met it.
   var registered: Bool
   var blocks: Set<Int64> = []
+  /// Number of the usage snapshot `tiers` came from (0: the worker does not number them).
+  var usageSequence: UInt64 = 0
+
+  /// Takes a usage snapshot unless a newer one was already taken: a heartbeat sampled before a
+  /// block commit may arrive after it and must not undo the commit's usage.
+  mutating func updateUsage(_ tiers: [TierCapacity], sequence: UInt64) {
+    guard sequence == 0 || sequence > usageSequence else { return }
+    self.tiers = tiers
+    usageSequence = sequence
+  }
 }
 
 /// The block master's memory: workers, where each block is cached, what workers must delete.
@@ -38,12 +48,13 @@ struct WorkerRegistry: Sendable {
   /// Replaces everything known about the worker with its full report.
   mutating func register(
     id: Int64, address: WorkerNetAddress, tiers: [TierCapacity], blocks: [(Int64, String)], startTimeMs: Int64,
-    now: ContinuousClock.Instant
+    usageSequence: UInt64 = 0, now: ContinuousClock.Instant
   ) {
     dropLocations(of: id)
     idsByAddress[address.hostAndPort] = id
     var record = WorkerRecord(
-      id: id, address: address, tiers: tiers, startTimeMs: startTimeMs, lastContact: now, lost: false, registered: true)
+      id: id, address: address, tiers: tiers, startTimeMs: startTimeMs, lastContact: now, lost: false, registered: true,
+      usageSequence: usageSequence)
     for (block, tier) in blocks {
       record.blocks.insert(block)
       locations[block, default: [:]][id] = tier

@@ -26,7 +26,7 @@ struct BlockMasterService: Goosefs_Grpc_BlockMaster.ServiceProtocol {
     try await RPCHandling.unary(request) { m, _ in
       blocks.register(
         id: m.workerID, address: WorkerNetAddress(m.address), tiers: m.tiers.map(TierCapacity.init),
-        blocks: m.blocks.map { ($0.blockID, $0.tierAlias) }, startTimeMs: m.startTimeMs)
+        blocks: m.blocks.map { ($0.blockID, $0.tierAlias) }, startTimeMs: m.startTimeMs, usageSequence: m.usageSequence)
       return Goosefs_Grpc_RegisterWorkerResponse()
     }
   }
@@ -36,7 +36,8 @@ struct BlockMasterService: Goosefs_Grpc_BlockMaster.ServiceProtocol {
   ) async throws -> ServerResponse<Goosefs_Grpc_WorkerHeartbeatResponse> {
     try await RPCHandling.unary(request) { m, _ in
       let commands = blocks.heartbeat(
-        id: m.workerID, tiers: m.tiers.map(TierCapacity.init), added: m.addedBlocks.map { ($0.blockID, $0.tierAlias) },
+        id: m.workerID, tiers: m.tiers.map(TierCapacity.init), usageSequence: m.usageSequence,
+        added: m.addedBlocks.map { ($0.blockID, $0.tierAlias) },
         removed: m.removedBlockIds, metricDeltas: m.metricDeltas)
       return .with {
         $0.register = commands.mustRegister
@@ -60,7 +61,9 @@ struct BlockMasterService: Goosefs_Grpc_BlockMaster.ServiceProtocol {
     request: ServerRequest<Goosefs_Grpc_CommitBlockRequest>, context: ServerContext
   ) async throws -> ServerResponse<Goosefs_Grpc_CommitBlockResponse> {
     try await RPCHandling.unary(request) { m, _ in
-      try blocks.commitBlock(worker: m.workerID, block: m.blockID, tier: m.tierAlias, tiers: m.tiers.map(TierCapacity.init))
+      try blocks.commitBlock(
+        worker: m.workerID, block: m.blockID, tier: m.tierAlias, tiers: m.tiers.map(TierCapacity.init),
+        usageSequence: m.usageSequence)
       return Goosefs_Grpc_CommitBlockResponse()
     }
   }

@@ -98,6 +98,10 @@ public nonisolated struct Goosefs_Grpc_RegisterWorkerRequest: Sendable {
 
   public var startTimeMs: Int64 = 0
 
+  /// Numbers the worker's usage snapshots (`tiers`): the master keeps the newest one, so a heartbeat
+  /// sampled before a block commit cannot undo the commit's usage. 0: not numbered.
+  public var usageSequence: UInt64 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -133,6 +137,9 @@ public nonisolated struct Goosefs_Grpc_WorkerHeartbeatRequest: Sendable {
 
   /// (unused; persists are committed with CommitPersist)
   public var persistedFileIds: [Int64] = []
+
+  /// of `tiers`, as in RegisterWorkerRequest
+  public var usageSequence: UInt64 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -196,6 +203,9 @@ public nonisolated struct Goosefs_Grpc_CommitBlockRequest: Sendable {
   public var tierAlias: String = String()
 
   public var tiers: [Goosefs_Grpc_TierCapacity] = []
+
+  /// of `tiers`, as in RegisterWorkerRequest
+  public var usageSequence: UInt64 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -431,7 +441,7 @@ nonisolated extension Goosefs_Grpc_GetWorkerIdResponse: SwiftProtobuf.Message, S
 
 nonisolated extension Goosefs_Grpc_RegisterWorkerRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".RegisterWorkerRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}worker_id\0\u{1}address\0\u{1}tiers\0\u{1}blocks\0\u{3}start_time_ms\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}worker_id\0\u{1}address\0\u{1}tiers\0\u{1}blocks\0\u{3}start_time_ms\0\u{3}usage_sequence\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -444,6 +454,7 @@ nonisolated extension Goosefs_Grpc_RegisterWorkerRequest: SwiftProtobuf.Message,
       case 3: try { try decoder.decodeRepeatedMessageField(value: &self.tiers) }()
       case 4: try { try decoder.decodeRepeatedMessageField(value: &self.blocks) }()
       case 5: try { try decoder.decodeSingularInt64Field(value: &self.startTimeMs) }()
+      case 6: try { try decoder.decodeSingularUInt64Field(value: &self.usageSequence) }()
       default: break
       }
     }
@@ -469,6 +480,9 @@ nonisolated extension Goosefs_Grpc_RegisterWorkerRequest: SwiftProtobuf.Message,
     if self.startTimeMs != 0 {
       try visitor.visitSingularInt64Field(value: self.startTimeMs, fieldNumber: 5)
     }
+    if self.usageSequence != 0 {
+      try visitor.visitSingularUInt64Field(value: self.usageSequence, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -478,6 +492,7 @@ nonisolated extension Goosefs_Grpc_RegisterWorkerRequest: SwiftProtobuf.Message,
     if lhs.tiers != rhs.tiers {return false}
     if lhs.blocks != rhs.blocks {return false}
     if lhs.startTimeMs != rhs.startTimeMs {return false}
+    if lhs.usageSequence != rhs.usageSequence {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -504,7 +519,7 @@ nonisolated extension Goosefs_Grpc_RegisterWorkerResponse: SwiftProtobuf.Message
 
 nonisolated extension Goosefs_Grpc_WorkerHeartbeatRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".WorkerHeartbeatRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}worker_id\0\u{1}tiers\0\u{3}added_blocks\0\u{3}removed_block_ids\0\u{3}metric_deltas\0\u{3}persisted_file_ids\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}worker_id\0\u{1}tiers\0\u{3}added_blocks\0\u{3}removed_block_ids\0\u{3}metric_deltas\0\u{3}persisted_file_ids\0\u{3}usage_sequence\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -518,6 +533,7 @@ nonisolated extension Goosefs_Grpc_WorkerHeartbeatRequest: SwiftProtobuf.Message
       case 4: try { try decoder.decodeRepeatedInt64Field(value: &self.removedBlockIds) }()
       case 5: try { try decoder.decodeMapField(fieldType: SwiftProtobuf._ProtobufMap<SwiftProtobuf.ProtobufString,SwiftProtobuf.ProtobufDouble>.self, value: &self.metricDeltas) }()
       case 6: try { try decoder.decodeRepeatedInt64Field(value: &self.persistedFileIds) }()
+      case 7: try { try decoder.decodeSingularUInt64Field(value: &self.usageSequence) }()
       default: break
       }
     }
@@ -542,6 +558,9 @@ nonisolated extension Goosefs_Grpc_WorkerHeartbeatRequest: SwiftProtobuf.Message
     if !self.persistedFileIds.isEmpty {
       try visitor.visitPackedInt64Field(value: self.persistedFileIds, fieldNumber: 6)
     }
+    if self.usageSequence != 0 {
+      try visitor.visitSingularUInt64Field(value: self.usageSequence, fieldNumber: 7)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -552,6 +571,7 @@ nonisolated extension Goosefs_Grpc_WorkerHeartbeatRequest: SwiftProtobuf.Message
     if lhs.removedBlockIds != rhs.removedBlockIds {return false}
     if lhs.metricDeltas != rhs.metricDeltas {return false}
     if lhs.persistedFileIds != rhs.persistedFileIds {return false}
+    if lhs.usageSequence != rhs.usageSequence {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -659,7 +679,7 @@ nonisolated extension Goosefs_Grpc_WorkerHeartbeatResponse: SwiftProtobuf.Messag
 
 nonisolated extension Goosefs_Grpc_CommitBlockRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".CommitBlockRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}worker_id\0\u{3}block_id\0\u{1}length\0\u{3}tier_alias\0\u{1}tiers\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}worker_id\0\u{3}block_id\0\u{1}length\0\u{3}tier_alias\0\u{1}tiers\0\u{3}usage_sequence\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -672,6 +692,7 @@ nonisolated extension Goosefs_Grpc_CommitBlockRequest: SwiftProtobuf.Message, Sw
       case 3: try { try decoder.decodeSingularInt64Field(value: &self.length) }()
       case 4: try { try decoder.decodeSingularStringField(value: &self.tierAlias) }()
       case 5: try { try decoder.decodeRepeatedMessageField(value: &self.tiers) }()
+      case 6: try { try decoder.decodeSingularUInt64Field(value: &self.usageSequence) }()
       default: break
       }
     }
@@ -693,6 +714,9 @@ nonisolated extension Goosefs_Grpc_CommitBlockRequest: SwiftProtobuf.Message, Sw
     if !self.tiers.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.tiers, fieldNumber: 5)
     }
+    if self.usageSequence != 0 {
+      try visitor.visitSingularUInt64Field(value: self.usageSequence, fieldNumber: 6)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -702,6 +726,7 @@ nonisolated extension Goosefs_Grpc_CommitBlockRequest: SwiftProtobuf.Message, Sw
     if lhs.length != rhs.length {return false}
     if lhs.tierAlias != rhs.tierAlias {return false}
     if lhs.tiers != rhs.tiers {return false}
+    if lhs.usageSequence != rhs.usageSequence {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

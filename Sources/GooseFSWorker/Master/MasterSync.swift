@@ -58,7 +58,9 @@ final class MasterSync: Sendable {
     let request = Goosefs_Grpc_RegisterWorkerRequest.with {
       $0.workerID = id
       $0.address = address.proto
-      $0.tiers = store.usage().map(\.proto)
+      let usage = store.numberedUsage()
+      $0.tiers = usage.tiers.map(\.proto)
+      $0.usageSequence = usage.sequence
       $0.blocks = store.blocks().map { block in
         .with {
           $0.blockID = block.blockID
@@ -86,7 +88,9 @@ final class MasterSync: Sendable {
     let deltas = metrics.drain()
     let request = Goosefs_Grpc_WorkerHeartbeatRequest.with {
       $0.workerID = workerID
-      $0.tiers = store.usage().map(\.proto)
+      let usage = store.numberedUsage()
+      $0.tiers = usage.tiers.map(\.proto)
+      $0.usageSequence = usage.sequence
       $0.addedBlocks = changes.added.map { block in
         .with {
           $0.blockID = block.blockID
@@ -119,7 +123,9 @@ final class MasterSync: Sendable {
       $0.blockID = block.blockID
       $0.length = block.length
       $0.tierAlias = block.tierAlias
-      $0.tiers = store.usage().map(\.proto)
+      let usage = store.numberedUsage()
+      $0.tiers = usage.tiers.map(\.proto)
+      $0.usageSequence = usage.sequence
     }
     _ = try await connection.call("commit block \(block.blockID)") { client, metadata, options in
       try await Service.Client(wrapping: client).commitBlock(request, metadata: metadata, options: options)

@@ -77,6 +77,8 @@ struct StoreState {
   /// Directory indexes per tier, top tier first.
   let tierDirectories: [[Int]]
   var blocks: [Int64: BlockRecord] = [:]
+  /// Usage snapshots taken for the master so far (numbers them; see `numberedUsage`).
+  var usageSnapshots: UInt64 = 0
   /// Ids with an open writer: a second writer or a removal is refused.
   var writing: Set<Int64> = []
   /// Ids evicted or removed whose files are being unlinked: a new writer must wait for that.

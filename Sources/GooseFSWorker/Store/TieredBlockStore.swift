@@ -118,11 +118,22 @@ public final class TieredBlockStore: Sendable {
   }
 
   public func usage() -> [TierUsage] {
+    state.withLock { tierUsage($0) }
+  }
+
+  /// The usage with an increasing snapshot number, taken under the same lock, so that the master
+  /// can keep the newest of reports that cross on the way (a heartbeat and a block commit).
+  public func numberedUsage() -> (sequence: UInt64, tiers: [TierUsage]) {
     state.withLock { state in
-      layout.tiers.indices.map { tier in
-        let (capacity, used) = state.tierUsage(tier)
-        return TierUsage(alias: layout.tiers[tier].alias, capacityBytes: capacity, usedBytes: used)
-      }
+      state.usageSnapshots += 1
+      return (state.usageSnapshots, tierUsage(state))
+    }
+  }
+
+  private func tierUsage(_ state: StoreState) -> [TierUsage] {
+    layout.tiers.indices.map { tier in
+      let (capacity, used) = state.tierUsage(tier)
+      return TierUsage(alias: layout.tiers[tier].alias, capacityBytes: capacity, usedBytes: used)
     }
   }
 
