@@ -46,12 +46,17 @@ public enum FileTree {
         if errno != 0 { return .failure(PosixError("readdir", path, errno)) }
         break
       }
-      let name = withUnsafePointer(to: &entry.pointee.d_name) {
-        $0.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: entry.pointee.d_name)) { String(cString: $0) }
-      }
+      let name = entryName(entry)
       if name != "." && name != ".." { names.append(name) }
     }
     return .success(names)
+  }
+
+  /// The name in a readdir entry.
+  static func entryName(_ entry: UnsafeMutablePointer<dirent>) -> String {
+    withUnsafePointer(to: &entry.pointee.d_name) {
+      $0.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: entry.pointee.d_name)) { String(cString: $0) }
+    }
   }
 
   /// Every entry below `root`, keyed by path relative to `root` ("a/b/c").

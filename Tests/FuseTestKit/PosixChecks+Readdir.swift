@@ -108,9 +108,7 @@ extension PosixChecks {
         if errno != 0 { throw PosixError("readdir", path, errno) }
         return nil
       }
-      let name = withUnsafePointer(to: &entry.pointee.d_name) {
-        $0.withMemoryRebound(to: CChar.self, capacity: MemoryLayout.size(ofValue: entry.pointee.d_name)) { String(cString: $0) }
-      }
+      let name = FileTree.entryName(entry)
       if name != "." && name != ".." { return name }
     }
   }

@@ -4,7 +4,7 @@ import Glibc
 
 extension PosixChecks {
   /// Returns the paths it left behind with the modification time (ms) each must keep, for a caller
-  /// that checks them again elsewhere (e.g. through the cluster's CLI); call `removeTimes` after.
+  /// that checks them again elsewhere (e.g. through the cluster's CLI), which removes the folder.
   @discardableResult
   public static func modificationTimes(root: String) throws -> (folder: String, expected: [String: Int64]) {
     let ex = Expectations("modificationTimes")
@@ -79,10 +79,6 @@ extension PosixChecks {
 
     try ex.finish()
     return (dir, expected)
-  }
-
-  public static func removeTimes(folder: String) throws {
-    try FileTree.remove(folder)
   }
 
   private static func write(_ path: String, bytes count: Int, _ ex: Expectations) {

@@ -70,7 +70,7 @@ import Testing
 
   @Test func aLargeFolderStreamsWithinTheWindow() async throws {
     let folder = Folder(count: 20_000, pageSize: 1000)
-    let listing = DirectoryListing(path: "/d", window: 2500, lister: folder.lister())
+    let listing = DirectoryListing(window: 2500, lister: folder.lister())
     try await listing.open()
     let (names, lead) = try await Self.readAll(listing, batch: 37, folder: folder)
     #expect(names == folder.names)
@@ -82,7 +82,7 @@ import Testing
 
   @Test func rewindingRestartsTheListingAndSeekingSkips() async throws {
     let folder = Folder(count: 5000, pageSize: 500)
-    let listing = DirectoryListing(path: "/d", window: 800, lister: folder.lister())
+    let listing = DirectoryListing(window: 800, lister: folder.lister())
     try await listing.open()
     let firstPart = try #require(try await Self.readPrefix(listing, count: 3000))
     #expect(firstPart == Array(folder.names.prefix(3000)))
@@ -109,7 +109,7 @@ import Testing
 
   @Test func aStreamThatFailsMidwayIsRestartedOnceAndSkipsWhatWasRead() async throws {
     let folder = Folder(count: 3000, pageSize: 500, failures: [0: 2])
-    let listing = DirectoryListing(path: "/d", window: 10_000, lister: folder.lister())
+    let listing = DirectoryListing(window: 10_000, lister: folder.lister())
     try await listing.open()
     let (names, _) = try await Self.readAll(listing, batch: 64, folder: folder)
     #expect(names == folder.names)
@@ -119,7 +119,7 @@ import Testing
 
   @Test func aStreamThatKeepsFailingFailsTheRead() async throws {
     let folder = Folder(count: 3000, pageSize: 500, failures: [0: 1, 1: 0])
-    let listing = DirectoryListing(path: "/d", window: 10_000, lister: folder.lister())
+    let listing = DirectoryListing(window: 10_000, lister: folder.lister())
     try await listing.open()
     await #expect(throws: GooseFSError.self) { _ = try await Self.readAll(listing, batch: 64, folder: folder) }
     #expect(folder.runs == 2)
@@ -128,13 +128,13 @@ import Testing
 
   @Test func aFolderThatCannotBeListedFailsOpen() async throws {
     let folder = Folder(count: 10, pageSize: 5, failures: [0: 0])
-    let listing = DirectoryListing(path: "/d", window: 100, lister: folder.lister())
+    let listing = DirectoryListing(window: 100, lister: folder.lister())
     await #expect(throws: GooseFSError.self) { try await listing.open() }
     #expect(folder.runs == 1)
   }
 
   @Test func anEmptyFolderEndsAtOnce() async throws {
-    let listing = DirectoryListing(path: "/d", window: 100) { onPage in try await onPage([]) }
+    let listing = DirectoryListing(window: 100) { onPage in try await onPage([]) }
     try await listing.open()
     guard case .end = listing.available(at: 0) else {
       Issue.record("an empty folder has no entries")
@@ -144,7 +144,7 @@ import Testing
 
   @Test(.timeLimit(.minutes(1))) func closingStopsAStreamThatWaitsForTheReader() async throws {
     let folder = Folder(count: 10_000, pageSize: 100)
-    let listing = DirectoryListing(path: "/d", window: 150, lister: folder.lister())
+    let listing = DirectoryListing(window: 150, lister: folder.lister())
     try await listing.open()
     listing.close()
     // The stream's run ends (its onPage throws) instead of waiting for a reader forever.

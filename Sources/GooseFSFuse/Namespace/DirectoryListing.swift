@@ -57,14 +57,12 @@ final class DirectoryListing: Sendable {
     case fail(any Error)
   }
 
-  let path: String
   let window: Int
   private let lister: Lister
   private let state = Mutex(State())
 
-  init(path: String, window: Int, lister: @escaping Lister) {
+  init(window: Int, lister: @escaping Lister) {
     precondition(window > 0, "a directory listing window holds at least one entry")
-    self.path = path
     self.window = window
     self.lister = lister
   }

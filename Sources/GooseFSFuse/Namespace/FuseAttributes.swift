@@ -33,4 +33,9 @@ struct FuseAttributes: Sendable {
   static func timespec(milliseconds: Int64) -> Glibc.timespec {
     Glibc.timespec(tv_sec: time_t(milliseconds / 1000), tv_nsec: Int((milliseconds % 1000) * 1_000_000))
   }
+
+  /// The inverse: GooseFS keeps milliseconds.
+  static func milliseconds(_ time: Glibc.timespec) -> Int64 {
+    Int64(time.tv_sec) * 1000 + Int64(time.tv_nsec) / 1_000_000
+  }
 }

@@ -73,12 +73,12 @@ final class MetadataCache: Sendable {
   /// Forgets `path` and everything under it (a rename moves a whole tree; O(entries)).
   func invalidateTree(_ path: String) {
     guard enabled else { return }
+    let prefix = path == "/" ? "/" : path + "/"
     listedFolders.withLock { folders in
-      folders = folders.filter { $0.key != path && !$0.key.hasPrefix(path == "/" ? "/" : path + "/") }
+      folders = folders.filter { $0.key != path && !$0.key.hasPrefix(prefix) }
     }
     entries.withLock { entries in
       entries[path] = nil
-      let prefix = path == "/" ? "/" : path + "/"
       if entries.keys.contains(where: { $0.hasPrefix(prefix) }) {
         entries = entries.filter { !$0.key.hasPrefix(prefix) }
       }

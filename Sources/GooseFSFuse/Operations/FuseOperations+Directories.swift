@@ -36,12 +36,8 @@ extension FuseOperations {
   func opendir(_ request: FuseRequest, node: UInt64, flags: Int32) {
     spawn(request) { [self] _ in
       let path = try path(node)
-      let listing = DirectoryListing(path: path, window: Self.directoryWindow) { [fileSystem, cache] onPage in
-        try await fileSystem.listStatus(path, recursive: false, syncIntervalMs: nil) { page in
-          let visible = page.filter { !$0.name.hasPrefix(Self.hiddenPrefix) }
-          cache.put(visible)
-          try await onPage(visible)
-        }
+      let listing = DirectoryListing(window: Self.directoryWindow) { [self] onPage in
+        try await listVisible(path, onPage: onPage)
       }
       try await listing.open()
       let id = directories.add(listing)

@@ -33,9 +33,7 @@ extension FuseOperations {
     let folderInfo = try await status(folder)
     guard folderInfo.isDirectory, folderInfo.childCount <= Int64(cache.maxSize) else { return try await status(path) }
     try await listings.run(folder) { [self] in
-      try await fileSystem.listStatus(folder, recursive: false, syncIntervalMs: nil) { [cache] page in
-        cache.put(page.filter { !$0.name.hasPrefix(Self.hiddenPrefix) })
-      }
+      try await listVisible(folder) { _ in }
       cache.markListed(folder)
     }
     return try await status(path)
@@ -78,7 +76,7 @@ extension FuseOperations {
         try refuseIfReadOnly()
         var requested = wanted.st_mtim
         if fields & FUSE_SET_ATTR_MTIME_NOW != 0 { clock_gettime(CLOCK_REALTIME, &requested) }
-        let time = Int64(requested.tv_sec) * 1000 + Int64(requested.tv_nsec) / 1_000_000
+        let time = FuseAttributes.milliseconds(requested)
         let writer = handle.flatMap { openFiles.handle($0)?.writer } ?? openFiles.writer(of: node)
         if let writer, try await writer.deferModificationTime(time) {
           deferredTime = time

@@ -104,6 +104,16 @@ final class FuseOperations: Sendable {
     return info
   }
 
+  /// Lists `folder` page by page, hiding files unlinked while open, into the metadata cache and
+  /// then to `onPage`.
+  func listVisible(_ folder: String, onPage: @escaping @Sendable ([FileInfo]) async throws -> Void) async throws {
+    try await fileSystem.listStatus(folder, recursive: false, syncIntervalMs: nil) { [cache] page in
+      let visible = page.filter { !$0.name.hasPrefix(Self.hiddenPrefix) }
+      cache.put(visible)
+      try await onPage(visible)
+    }
+  }
+
   /// Attributes with the size writers through this mount see.
   func stat(_ info: FileInfo, node: UInt64) -> stat {
     var length: Int64?
