@@ -8,19 +8,19 @@ import Testing
 @Suite(.timeLimit(.minutes(1))) struct BlockIOEngineTests {
   @Test func configurationCanTurnIOURingOff() {
     let log = LogRecorder()
-    let io = BlockIOEngine.probe(preferIOURing: false, logger: log.logger)
+    let io = BlockIOEngine.probe(preferIOURing: false, ioThreads: 2, logger: log.logger)
     defer { io.shutdown() }
-    #expect(io.engineName == "posix")
+    #expect(io.engineName == "pread/pwrite")
     #expect(log.messages(atLeast: .warning).isEmpty)
   }
 
   @Test func initFailureFallsBackWithOneLineSayingWhy() {
     let log = LogRecorder()
-    let io = BlockIOEngine.probe(preferIOURing: true, posixThreads: 2, logger: log.logger) { _, _ in
+    let io = BlockIOEngine.probe(preferIOURing: true, ioThreads: 2, logger: log.logger) { _, _ in
       throw IOURingUnavailable(call: "io_uring_queue_init", errno: EPERM)
     }
     defer { io.shutdown() }
-    #expect(io.engineName == "posix")
+    #expect(io.engineName == "pread/pwrite")
     let warnings = log.messages(atLeast: .warning)
     #expect(warnings.count == 1)
     #expect(warnings.first?.contains("io_uring is unavailable") == true)
@@ -31,7 +31,7 @@ import Testing
 
   @Test func memoryShortageIsExplained() {
     let log = LogRecorder()
-    let io = BlockIOEngine.probe(preferIOURing: true, logger: log.logger) { _, _ in
+    let io = BlockIOEngine.probe(preferIOURing: true, ioThreads: 2, logger: log.logger) { _, _ in
       throw IOURingUnavailable(call: "io_uring_queue_init", errno: ENOMEM)
     }
     defer { io.shutdown() }
@@ -49,7 +49,7 @@ import Testing
   /// elsewhere it must have said why not.
   @Test func probeChoosesIOURingWhenItWorks() throws {
     let log = LogRecorder()
-    let io = BlockIOEngine.probe(preferIOURing: true, logger: log.logger)
+    let io = BlockIOEngine.probe(preferIOURing: true, ioThreads: 2, logger: log.logger)
     defer { io.shutdown() }
     if io.engineName == "io_uring" {
       #expect(log.messages(atLeast: .warning).isEmpty)

@@ -13,7 +13,7 @@ import Testing
     try withTemporaryFolder { root in
       let blockSize = 8 * 1024
       let layout = makeLayout(root, [("MEM", [20 * 8 * 1024, 12 * 8 * 1024]), ("SSD", [48 * 8 * 1024])], high: 0.9, low: 0.7)
-      let store = try openStore(layout, io: BlockIOEngine.probe(preferIOURing: true, logger: quietLogger))
+      let store = try openStore(layout, io: BlockIOEngine.probe(preferIOURing: true, ioThreads: 4, logger: quietLogger))
       defer { store.io.shutdown() }
       let problems = Mutex<[String]>([])
       let reads = Mutex(0)
@@ -35,7 +35,7 @@ import Testing
               let id = Int64(owner * 10_000 + Int.random(in: 0..<max(1, step), using: &generator))
               let lease = try store.openForRead(id)
               var bytes = [UInt8](repeating: 0, count: Int(lease.length))
-              let count = try bytes.withUnsafeMutableBytes { try store.io.readFullyBlocking(fd: lease.fd, into: $0, at: 0) }
+              let count = try bytes.withUnsafeMutableBytes { try store.io.readFully(fd: lease.fd, into: $0, at: 0) }
               lease.release()
               if count != bytes.count || bytes != blockBytes(id, bytes.count) {
                 problems.withLock { $0.append("block \(id) read back wrong") }

@@ -128,7 +128,7 @@ import Testing
       first.release()  // idempotent
       #expect(FileManager.default.fileExists(atPath: info.path))
       var buffer = [UInt8](repeating: 0, count: 2_000)
-      #expect(try buffer.withUnsafeMutableBytes { try store.io.readFullyBlocking(fd: second.fd, into: $0, at: 0) } == 2_000)
+      #expect(try buffer.withUnsafeMutableBytes { try store.io.readFully(fd: second.fd, into: $0, at: 0) } == 2_000)
       #expect(buffer == blockBytes(1, 2_000))
       second.release()
       #expect(!FileManager.default.fileExists(atPath: info.path))

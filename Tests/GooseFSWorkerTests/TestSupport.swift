@@ -78,11 +78,15 @@ func makeLayout(
 
 let testClusterID = "cluster-test-0001"
 
+/// I/O threads shared by the tests' stores (each store would otherwise need its own, shut down).
+let testIOExecutor = BlockIOExecutor(threads: 4)
+
 func openStore(
   _ layout: BlockStoreLayout, clusterID: String = testClusterID, io: (any BlockFileIO)? = nil, logger: Logger = quietLogger,
-  options: TieredBlockStore.Options = .init(syncOnCommit: false)
+  options: TieredBlockStore.Options = .init(syncOnCommit: false), executor: BlockIOExecutor = testIOExecutor
 ) throws -> TieredBlockStore {
-  try TieredBlockStore(layout: layout, clusterID: clusterID, io: io ?? PosixBlockIO(threads: 1), logger: logger, options: options)
+  try TieredBlockStore(
+    layout: layout, clusterID: clusterID, io: io ?? PosixBlockIO(), executor: executor, logger: logger, options: options)
 }
 
 /// Writes a whole block in `chunk`-sized appends and commits it.
@@ -107,7 +111,7 @@ func readBlock(_ store: TieredBlockStore, _ blockID: Int64) throws -> [UInt8] {
   let lease = try store.openForRead(blockID)
   defer { lease.release() }
   var bytes = [UInt8](repeating: 0, count: Int(lease.length))
-  let count = try bytes.withUnsafeMutableBytes { try store.io.readFullyBlocking(fd: lease.fd, into: $0, at: 0) }
+  let count = try bytes.withUnsafeMutableBytes { try store.io.readFully(fd: lease.fd, into: $0, at: 0) }
   #expect(count == Int(lease.length))
   return bytes
 }

@@ -12,16 +12,8 @@ struct BlockAccess: Sendable {
     try await data.placement(forceRefresh: refresh) { try await fileSystem.workers() }
   }
 
-  /// Errors after which another worker may succeed; others (the file changed in the under store,
-  /// permission denied, bad arguments) go to the caller.
-  static func isWorkerFailure(_ error: GooseFSError) -> Bool {
-    switch error.code {
-    case .unavailable, .deadlineExceeded, .ioError, .corrupted, .internalError, .notFound, .resourceExhausted, .cancelled:
-      true
-    default:
-      false
-    }
-  }
+  /// Errors after which another worker may succeed (see `BlockFailover`).
+  static func isWorkerFailure(_ error: GooseFSError) -> Bool { BlockFailover.isWorkerFailure(error) }
 
   /// A reader for `info` from `position` to the end of its block (or `limit` bytes), on the best
   /// worker not in `excluding`.

@@ -24,9 +24,20 @@ extension PropertyKeys {
   public static let fuseListEntriesCacheEnabled = PropertyKey(
     "goosefs.fuse.list.entries.cache.enabled", default: "false", .boolean, "Cache directory listings in FUSE.")
 
+  public static let fuseMaxBackground = PropertyKey(
+    "goosefs.fuse.max.background", default: "64", .integer,
+    "Background requests (reads ahead, writes back) the kernel keeps in flight (FUSE max_background; the "
+      + "congestion threshold is 3/4 of it) (GooseFS-Swift).")
+  public static let fuseRequestsMax = PropertyKey(
+    "goosefs.fuse.requests.max", default: "256", .integer,
+    "FUSE requests the daemon works on at once; a libfuse thread waits for a slot beyond it (GooseFS-Swift).")
+  public static let fuseHandleQueueMax = PropertyKey(
+    "goosefs.fuse.handle.queue.max", default: "64", .integer,
+    "Operations waiting on one open file; the kernel's request waits for room beyond it (GooseFS-Swift).")
+
   static let fuseKeys: [PropertyKey] = [
     fuseJnifuseEnabled, fuseCachedPathsMax, fuseDebugEnabled, fuseFsName, fuseLoggingThreshold,
     fuseMaxwriteBytes, fuseUmountTimeout, fuseUserGroupTranslationEnabled, fuseWebEnabled, fuseWebPort,
-    fuseListEntriesCacheEnabled,
+    fuseListEntriesCacheEnabled, fuseMaxBackground, fuseRequestsMax, fuseHandleQueueMax,
   ]
 }

@@ -54,11 +54,33 @@ extension PropertyKeys {
     "Use io_uring for block file I/O when the kernel and the container allow it (GooseFS-Swift; "
       + "falls back to pread/pwrite with one log line otherwise).")
 
+  // Limits (docs/configuration.md "Limits"): every queue and fan-out of the worker has one.
+  public static let workerBlockIOThreads = PropertyKey(
+    "goosefs.worker.block.io.threads", default: "8", .integer,
+    "Dedicated threads for block-file work (open, write, fsync, rename, delete, eviction); the only "
+      + "place the worker's store touches disk, so a slow fsync never stalls async work (GooseFS-Swift).")
+  public static let workerNetworkConnectionsMax = PropertyKey(
+    "goosefs.worker.network.connections.max", default: "1024", .integer,
+    "Block-protocol connections served at once; more are refused with an error frame (GooseFS-Swift).")
+  public static let workerAsyncCacheThreadsMax = PropertyKey(
+    "goosefs.worker.network.async.cache.manager.threads.max", default: "4", .integer,
+    "Blocks fetched from the under store into the cache in the background at once.")
+  public static let workerAsyncCacheQueueMax = PropertyKey(
+    "goosefs.worker.network.async.cache.manager.queue.max", default: "256", .integer,
+    "Background cache fetches waiting; more are dropped (the next miss asks again).")
+  public static let workerUfsInstreamCacheMaxSize = PropertyKey(
+    "goosefs.worker.ufs.instream.cache.max.size", default: "64", .integer,
+    "Open under-store input streams kept for reuse; the least recently used is closed beyond it.")
+  public static let workerPersistQueueMax = PropertyKey(
+    "goosefs.worker.persist.queue.max", default: "1024", .integer,
+    "Persist jobs queued on a worker; more are refused (the master schedules them again) (GooseFS-Swift).")
+
   static let workerKeys: [PropertyKey] = [
     workerHostname, workerContainerHostname, workerRpcPort, workerWebPort, workerBindHost, workerWebBindHost,
     workerMemorySize, workerRamdiskSize, workerDataFolder, workerDataFolderTmp, workerBlockHeartbeatInterval,
     workerSessionTimeout, workerNetworkReaderBufferSize, workerFileBufferSize, workerBlockMasterClientPoolSize,
     workerManagementTierAlignEnabled, workerManagementTierPromoteEnabled, workerUfsInstreamCacheEnabled,
-    workerDataServerDomainSocketAddress, workerIoUringEnabled,
+    workerDataServerDomainSocketAddress, workerIoUringEnabled, workerBlockIOThreads, workerNetworkConnectionsMax,
+    workerAsyncCacheThreadsMax, workerAsyncCacheQueueMax, workerUfsInstreamCacheMaxSize, workerPersistQueueMax,
   ]
 }

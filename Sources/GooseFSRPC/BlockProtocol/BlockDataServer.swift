@@ -10,6 +10,10 @@ import NIOPosix
 /// after the last handler has. `close` is the graceful stop: no new connections, idle connections
 /// are ended, busy ones end after their current exchange. Cancelling the task that runs `run` is
 /// the hard stop.
+///
+/// At most `maxConnections` connections are served at once: the first request of one beyond that
+/// is answered with a `resourceExhausted` ERROR and the connection is closed, so a client fails
+/// over or retries instead of the worker's memory growing with every socket.
 public final class BlockDataServer: Sendable {
   public typealias Handler = @Sendable (BlockServerConnection) async throws -> Void
 
@@ -21,6 +25,7 @@ public final class BlockDataServer: Sendable {
   private let connections = BlockServerConnections()
   private let handler: Handler
   private let configuration: BlockProtocolConfiguration
+  private let maxConnections: Int
   private let logger: Logger
 
   /// What the bootstrap hands over per accepted connection.
@@ -31,19 +36,21 @@ public final class BlockDataServer: Sendable {
 
   private init(
     listener: NIOAsyncChannel<AcceptedConnection, Never>, handler: @escaping Handler,
-    configuration: BlockProtocolConfiguration, logger: Logger
+    configuration: BlockProtocolConfiguration, maxConnections: Int, logger: Logger
   ) {
+    precondition(maxConnections > 0, "a block server must accept at least one connection")
     self.listener = listener
     self.localAddress = listener.channel.localAddress
     self.port = listener.channel.localAddress?.port ?? 0
     self.handler = handler
     self.configuration = configuration
+    self.maxConnections = maxConnections
     self.logger = logger
   }
 
   public static func bind(
     host: String, port: Int, group: any EventLoopGroup,
-    configuration: BlockProtocolConfiguration = BlockProtocolConfiguration(),
+    configuration: BlockProtocolConfiguration = BlockProtocolConfiguration(), maxConnections: Int = 1024,
     logger: Logger = Logger(label: "goosefs.block.server"),
     handler: @escaping Handler
   ) async throws -> BlockDataServer {
@@ -77,7 +84,8 @@ public final class BlockDataServer: Sendable {
     } catch {
       throw GooseFSError(.unavailable, "Cannot listen for block clients on \(host):\(port): \(error)")
     }
-    return BlockDataServer(listener: listener, handler: handler, configuration: configuration, logger: logger)
+    return BlockDataServer(
+      listener: listener, handler: handler, configuration: configuration, maxConnections: maxConnections, logger: logger)
   }
 
   /// Accepts and serves connections until `close()`; call once.
@@ -110,10 +118,20 @@ public final class BlockDataServer: Sendable {
   /// The open connections' channels (tests reach into them to observe writability or cut them).
   var connectionChannels: [any Channel] { connections.channels }
 
+  /// Answers the first request of a connection over the limit with ERROR; the caller closes it.
+  private func refuse(_ connection: BlockServerConnection) async throws {
+    guard try await connection.nextFrame() != nil else { return }
+    logger.warning("Refused a block connection from \(connection.peerDescription): \(maxConnections) are open already")
+    try await connection.sendError(
+      GooseFSError(
+        .resourceExhausted,
+        "The worker serves at most \(maxConnections) block connections at once (goosefs.worker.network.connections.max); retry later"))
+  }
+
   /// One connection's life. Never throws: one client's failure must not cancel the others (a
   /// throwing child would cancel the whole group).
   private func serve(_ accepted: AcceptedConnection) async {
-    let (id, closing) = connections.register(accepted.channel.channel)
+    let (id, closing, open) = connections.register(accepted.channel.channel)
     defer { connections.remove(id) }
     do {
       try await accepted.channel.executeThenClose { inbound, outbound in
@@ -124,7 +142,11 @@ public final class BlockDataServer: Sendable {
           accepted.channel.channel.shutDownOutputThenClose(linger: configuration.closeLinger)
         }
         do {
-          try await handler(connection)
+          if open > maxConnections {
+            try await refuse(connection)
+          } else {
+            try await handler(connection)
+          }
         } catch {
           // A client that goes away mid-exchange (an abandoned read, a killed process) is routine;
           // a handler failing on a live connection is not.

@@ -4,7 +4,7 @@ import NIOCore
 /// Bytes → `BlockFrame`s. Each header is validated before anything is allocated for its payload,
 /// so a hostile or confused peer costs at most one 8 MiB frame; a violation throws a
 /// `GooseFSError.blockProtocol` error and ByteToMessageHandler stops decoding (the pipeline's
-/// error handling then closes the connection).
+/// error handling then closes the connection). A stream that ends inside a frame is `.unavailable`.
 ///
 /// With `splitsDataPayloads`, a DATA frame is delivered in pieces as its bytes arrive: each piece
 /// is a BlockFrame whose header has the piece's own offset and length and whose payload is a
@@ -80,8 +80,11 @@ public struct BlockFrameDecoder: ByteToMessageDecoder {
   {
     while try decode(context: context, buffer: &buffer) == .continue {}
     if seenEOF && (pendingHeader != nil || buffer.readableBytes > 0) {
+      // A frame cut short by the end of the stream is what a peer that died (kill -9, reset,
+      // lost host) leaves behind, not a breach of the protocol by a live peer: it is reported as
+      // `.unavailable`, so a reader fails over to another copy instead of giving up.
       let what = pendingHeader.map { "a \($0.op) frame's payload" } ?? "a frame header"
-      throw GooseFSError.blockProtocol("connection closed in the middle of \(what)")
+      throw GooseFSError(.unavailable, "The peer closed the connection in the middle of \(what)")
     }
     return .needMoreData
   }

@@ -22,6 +22,15 @@ public final class BlockSendFile: Sendable {
     self.handle = handle
   }
 
+  /// A duplicate of `descriptor` (an open block file, named `path` in errors): no second open.
+  public convenience init(duplicating descriptor: Int32, path: String) throws {
+    let duplicate = dup(descriptor)
+    guard duplicate >= 0 else {
+      throw GooseFSError(.resourceExhausted, "Cannot duplicate the descriptor of block file \(path): \(String(cString: strerror(errno)))")
+    }
+    self.init(handle: NIOFileHandle(_deprecatedTakingOwnershipOfDescriptor: duplicate))
+  }
+
   /// Opens `path` read-only.
   public convenience init(path: String) throws {
     do {

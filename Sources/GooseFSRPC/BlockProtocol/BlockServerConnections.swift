@@ -17,13 +17,13 @@ final class BlockServerConnections: Sendable {
 
   private let state = NIOLockedValueBox(State())
 
-  /// Returns the connection's id, and whether the server is already closing (then the caller ends
-  /// the connection right away).
-  func register(_ channel: any Channel) -> (id: UInt64, closing: Bool) {
+  /// Returns the connection's id, whether the server is already closing (then the caller ends
+  /// the connection right away), and how many connections are open with this one.
+  func register(_ channel: any Channel) -> (id: UInt64, closing: Bool, open: Int) {
     state.withLockedValue { state in
       state.nextID += 1
       state.entries[state.nextID] = Entry(channel: channel, busy: false)
-      return (state.nextID, state.closing)
+      return (state.nextID, state.closing, state.entries.count)
     }
   }
 

@@ -9,7 +9,16 @@ struct BlockRequestHandler: Sendable {
 
   func serve(_ connection: BlockServerConnection) async throws {
     let leases = LocalLeases()
-    defer { leases.releaseAll() }
+    do {
+      try await serveRequests(connection, leases: leases)
+    } catch {
+      await leases.releaseAll()
+      throw error
+    }
+    await leases.releaseAll()
+  }
+
+  private func serveRequests(_ connection: BlockServerConnection, leases: LocalLeases) async throws {
     while let frame = try await connection.nextFrame() {
       guard frame.op.isRequest else {
         // A stray DATA/END outside a write: the client and worker disagree; start afresh.
@@ -29,8 +38,8 @@ struct BlockRequestHandler: Sendable {
           try await connection.sendAck(payload: nil)
         case .openLocal:
           let request = try frame.message(as: Goosefs_Block_OpenLocalBlockRequest.self)
-          if request.promote { _ = try? context.store.promote(frame.header.blockID) }
-          let lease = try leases.open(frame.header.blockID, store: context.store)
+          if request.promote { await context.promote(frame.header.blockID) }
+          let lease = try await leases.open(frame.header.blockID, store: context.store)
           try await connection.sendAck(
             payload: Goosefs_Block_OpenLocalBlockResponse.with {
               $0.path = lease.path
@@ -38,14 +47,19 @@ struct BlockRequestHandler: Sendable {
               $0.tierAlias = lease.tierAlias
             })
         case .closeLocal:
-          leases.release(frame.header.blockID)
+          await leases.release(frame.header.blockID)
           try await connection.sendAck(payload: nil)
         default:
           throw GooseFSError.blockProtocol("\(frame.op) is not a request")
         }
-      } catch let error as RequestAbandoned {
-        // The exchange cannot continue on this connection (e.g. a write refused mid-stream).
-        try? await connection.sendError(error.cause)
+      } catch let abandoned as RequestAbandoned {
+        // The exchange cannot continue on this connection (e.g. a write refused mid-stream): say
+        // why if the connection still carries frames, then end it.
+        do {
+          try await connection.sendError(abandoned.cause)
+        } catch {
+          context.logger.debug("Could not report \(abandoned.cause) to a client that is gone: \(error)")
+        }
         return
       } catch {
         guard connection.currentRequest != nil else { throw error }

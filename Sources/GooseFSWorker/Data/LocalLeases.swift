@@ -6,27 +6,27 @@ import Synchronization
 final class LocalLeases: Sendable {
   private let leases = Mutex<[Int64: [BlockReadLease]]>([:])
 
-  func open(_ blockID: Int64, store: TieredBlockStore) throws -> BlockReadLease {
-    let lease = try store.openForRead(blockID)
+  func open(_ blockID: Int64, store: TieredBlockStore) async throws -> BlockReadLease {
+    let lease = try await store.openForRead(blockID)
     leases.withLock { $0[blockID, default: []].append(lease) }
     return lease
   }
 
-  func release(_ blockID: Int64) {
+  func release(_ blockID: Int64) async {
     let lease = leases.withLock { leases -> BlockReadLease? in
       guard var held = leases[blockID], !held.isEmpty else { return nil }
       let lease = held.removeLast()
       leases[blockID] = held.isEmpty ? nil : held
       return lease
     }
-    lease?.release()
+    await lease?.release()
   }
 
-  func releaseAll() {
+  func releaseAll() async {
     let all = leases.withLock { leases -> [BlockReadLease] in
       defer { leases = [:] }
       return leases.values.flatMap { $0 }
     }
-    for lease in all { lease.release() }
+    for lease in all { await lease.release() }
   }
 }

@@ -6,6 +6,10 @@ import NIOCore
 /// Writes a file to the under store from its cached blocks (ASYNC_THROUGH, `fs persist`): blocks
 /// held here are read from the tier files, the others from the workers holding them. The master
 /// hears the outcome either way; on success the blocks here become evictable.
+///
+/// A worker that fails while it streams a block (killed, reset, stalled, I/O error) is left and
+/// the copy goes on at the same byte from the block's next holder, so the under store receives
+/// every byte exactly once.
 struct PersistExecutor: Sendable {
   let context: WorkerContext
 
@@ -14,12 +18,18 @@ struct PersistExecutor: Sendable {
   func persist(_ job: Goosefs_Grpc_PersistCommand) async {
     do {
       let fingerprint = try await write(job)
-      context.store.markPersisted(job.blocks.map(\.blockInfo.blockID))
+      try await context.store.markPersisted(job.blocks.map(\.blockInfo.blockID))
       try await context.master.commitPersist(fileID: job.fileID, fingerprint: fingerprint, failure: nil)
       context.logger.info("Persisted \(job.path) (\(job.length) bytes) to the under store.")
     } catch {
       context.logger.warning("Persisting \(job.path) failed: \(error)")
-      try? await context.master.commitPersist(fileID: job.fileID, fingerprint: "", failure: "\(error)")
+      do {
+        try await context.master.commitPersist(fileID: job.fileID, fingerprint: "", failure: "\(error)")
+      } catch {
+        // The master keeps the job assigned here until it hears back; it learns of the failure
+        // when it declares this worker lost or the file is persisted again.
+        context.logger.warning("Could not report the failed persist of \(job.path) to the master: \(error)")
+      }
     }
   }
 
@@ -28,7 +38,7 @@ struct PersistExecutor: Sendable {
     let output = try await ufs.create(job.ufsPath, mode: 0o644, createParents: true)
     do {
       for block in job.blocks.sorted(by: { $0.offset < $1.offset }) {
-        try await copy(block, to: output)
+        try await copy(block, of: job.path, to: output)
       }
       try await output.close()
     } catch {
@@ -39,41 +49,94 @@ struct PersistExecutor: Sendable {
     return try await ufs.status(job.ufsPath)?.fingerprint ?? ""
   }
 
-  private func copy(_ block: Goosefs_Grpc_FileBlockInfo, to output: any UFSOutputStream) async throws {
+  private func copy(_ block: Goosefs_Grpc_FileBlockInfo, of path: String, to output: any UFSOutputStream) async throws {
     let blockID = block.blockInfo.blockID
     let length = block.blockInfo.length
-    if let lease = try? context.store.openForRead(blockID) {
-      defer { lease.release() }
-      var position: Int64 = 0
-      while position < length {
-        let count = Int(min(Int64(Self.readSize), length - position))
-        var buffer = ByteBufferAllocator().buffer(capacity: count)
-        let read = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { pointer in
-          try context.io.readFullyBlocking(
-            fd: lease.fd, into: UnsafeMutableRawBufferPointer(rebasing: pointer[0..<count]), at: position)
-        }
-        guard read == count else {
-          throw GooseFSError(.corrupted, "Block \(blockID) is shorter on disk than recorded (\(position + Int64(read)) of \(length) bytes).")
-        }
-        try await output.write(buffer)
-        position += Int64(count)
+    var position: Int64 = 0
+    var lastError: GooseFSError?
+    if let lease = try await localLease(blockID) {
+      do {
+        try await copyLocal(lease, length: length, from: &position, to: output)
+      } catch let error as GooseFSError where error.code == .ioError || error.code == .corrupted {
+        // An unreadable tier file: the other holders may still have good copies.
+        lastError = error
+      } catch {
+        await lease.release()
+        throw error
       }
-      return
+      await lease.release()
+      if position == length { return }
     }
-    var lastError = GooseFSError(.unavailable, "Block \(blockID) is not cached on any live worker.")
     for location in block.blockInfo.locations where location.workerID != context.master.workerID {
       do {
-        let connection = try await context.pool.checkout(host: location.address.host, port: Int(location.address.rpcPort))
-        let stream = try await connection.read(blockID: blockID, offset: 0, length: length)
-        while let chunk = try await stream.nextChunk() {
-          try await output.write(chunk)
-        }
-        context.pool.checkin(connection)
+        try await copyRemote(
+          blockID, length: length, host: location.address.host, port: Int(location.address.rpcPort), from: &position,
+          to: output)
         return
       } catch {
-        lastError = RPCErrorMapping.goosefsError(from: error)
+        let failure = RPCErrorMapping.goosefsError(from: error)
+        // Only a failure of that worker (or its connection) sends us to the next holder; the
+        // under store refusing the bytes ends the job.
+        guard BlockFailover.isWorkerFailure(failure) else { throw failure }
+        context.logger.info("Persisting \(path): worker \(location.address.host) failed at byte \(position) of block \(blockID) (\(failure.message)); trying the next copy")
+        lastError = failure
       }
     }
-    throw lastError
+    throw GooseFSError(
+      .unavailable,
+      "Cannot persist \(path): block \(blockID) is not readable from any live worker holding it"
+        + (lastError.map { " (last error: \($0.message))" } ?? "") + ".")
+  }
+
+  /// The block here, or nil when this worker does not hold it (or dropped it as unreadable).
+  private func localLease(_ blockID: Int64) async throws -> BlockReadLease? {
+    do {
+      return try await context.store.openForRead(blockID)
+    } catch let error as GooseFSError where error.code == .notFound || error.code == .ioError {
+      return nil
+    }
+  }
+
+  private func copyLocal(_ lease: BlockReadLease, length: Int64, from position: inout Int64, to output: any UFSOutputStream)
+    async throws
+  {
+    let io = context.io
+    while position < length {
+      let count = Int(min(Int64(Self.readSize), length - position))
+      let offset = position
+      let buffer = try await context.store.executor.run { () throws -> ByteBuffer in
+        var buffer = ByteBufferAllocator().buffer(capacity: count)
+        let read = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { pointer in
+          try io.readFully(fd: lease.fd, into: UnsafeMutableRawBufferPointer(rebasing: pointer[0..<count]), at: offset)
+        }
+        guard read == count else {
+          throw GooseFSError(
+            .corrupted, "Block \(lease.blockID) is shorter on disk than recorded (\(offset + Int64(read)) of \(length) bytes).")
+        }
+        return buffer
+      }
+      try await output.write(buffer)
+      position += Int64(count)
+    }
+  }
+
+  private func copyRemote(
+    _ blockID: Int64, length: Int64, host: String, port: Int, from position: inout Int64, to output: any UFSOutputStream
+  ) async throws {
+    let connection = try await context.pool.checkout(host: host, port: port)
+    do {
+      let stream = try await connection.read(blockID: blockID, offset: position, length: length - position)
+      while let chunk = try await stream.nextChunk() {
+        try await output.write(chunk)
+        position += Int64(chunk.readableBytes)
+      }
+    } catch {
+      await connection.close()
+      throw error
+    }
+    context.pool.checkin(connection)
+    guard position == length else {
+      throw GooseFSError(.corrupted, "Worker \(host):\(port) ended block \(blockID) at byte \(position) of \(length).")
+    }
   }
 }

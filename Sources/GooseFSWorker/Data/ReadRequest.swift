@@ -19,12 +19,17 @@ struct ReadRequest {
     guard offset >= 0, frame.header.length >= 0 else {
       throw GooseFSError(.invalidArgument, "Invalid range \(offset)+\(frame.header.length) of block \(blockID)")
     }
-    if let lease = try? context.store.openForRead(blockID) {
-      defer { lease.release() }
-      if request.readType == .cachePromote, lease.tierAlias != context.store.layout.tiers.first?.alias {
-        _ = try? context.store.promote(blockID)
+    if let lease = try await openCached(blockID, hasSource: request.hasUfs) {
+      do {
+        if request.readType == .cachePromote, lease.tierAlias != context.store.layout.tiers.first?.alias {
+          await context.promote(blockID)
+        }
+        try await serveCached(lease, offset: offset, length: frame.header.length)
+      } catch {
+        await lease.release()
+        throw error
       }
-      try await serveCached(lease, offset: offset, length: frame.header.length)
+      await lease.release()
       return
     }
     guard request.hasUfs else {
@@ -33,12 +38,27 @@ struct ReadRequest {
     try await serveFromUFS(request.ufs, readType: request.readType, offset: offset, length: frame.header.length)
   }
 
+  /// The cached block, or nil for a miss. A block the store found unreadable (and dropped) is a
+  /// miss too when the under store can serve it again; otherwise that error is the answer.
+  private func openCached(_ blockID: Int64, hasSource: Bool) async throws -> BlockReadLease? {
+    do {
+      return try await context.store.openForRead(blockID)
+    } catch let error as GooseFSError where error.code == .notFound {
+      return nil
+    } catch let error as GooseFSError where error.code == .ioError && hasSource {
+      context.logger.warning("Reading block \(blockID) from the under store again: \(error.message)")
+      return nil
+    }
+  }
+
   private func serveCached(_ lease: BlockReadLease, offset: Int64, length requested: Int64) async throws {
     guard offset <= lease.length else {
       throw GooseFSError(.invalidArgument, "Offset \(offset) is past the end of block \(frame.header.blockID) (\(lease.length) bytes)")
     }
     let length = min(requested, lease.length - offset)
-    let file = try BlockSendFile(path: lease.path)
+    // The lease's descriptor, duplicated: the frames keep it open until NIO has sent them, which
+    // may be after the lease is released (see BlockSendFile).
+    let file = try BlockSendFile(duplicating: lease.fd, path: lease.path)
     var sent: Int64 = 0
     while sent < length, !connection.isCancelRequested {
       let slice = Int(min(Int64(Self.sliceBytes), length - sent))
@@ -63,8 +83,13 @@ struct ReadRequest {
     // Cache while serving when the read starts the block and nobody else is fetching it.
     var writer: BlockWriter?
     if readType != .noCache, offset == 0, context.caching.begin(blockID) {
-      writer = try? context.store.createBlock(blockID, tierAlias: nil, expectedLength: source.blockLength, persisted: true)
-      if writer == nil { context.caching.finish(blockID) }
+      do {
+        writer = try await context.store.createBlock(blockID, tierAlias: nil, expectedLength: source.blockLength, persisted: true)
+      } catch {
+        // Caching is best effort (a full store, a block being removed): the reader is served anyway.
+        context.logger.info("Not caching block \(blockID) while serving it from the under store: \(error)")
+        context.caching.finish(blockID)
+      }
     }
     var position = offset
     let pieceSize = Int64(context.settings.ufsReadSize)
@@ -83,7 +108,8 @@ struct ReadRequest {
           do {
             try await active.write(buffer)
           } catch {
-            active.abort()
+            context.logger.info("Stopped caching block \(blockID) while serving it: \(error)")
+            await active.abort()
             writer = nil
             context.caching.finish(blockID)
           }
@@ -94,7 +120,7 @@ struct ReadRequest {
       }
     } catch {
       if let writer {
-        writer.abort()
+        await writer.abort()
         context.caching.finish(blockID)
       }
       throw error

@@ -51,11 +51,11 @@ struct UFSBlockFetcher: Sendable {
         try await writer.write(buffer)
         position += Int64(length)
       }
-      let block = try writer.commit()
+      let block = try await writer.commit()
       await context.commit(block)
       return block
     } catch {
-      writer.abort()
+      await writer.abort()
       throw error
     }
   }
@@ -69,7 +69,7 @@ struct UFSBlockFetcher: Sendable {
       }
       defer { context.caching.finish(blockID) }
       if context.store.contains(blockID) { return }
-      let writer = try context.store.createBlock(
+      let writer = try await context.store.createBlock(
         blockID, tierAlias: nil, expectedLength: source.blockLength, persisted: true)
       _ = try await complete(blockID, writer: writer, from: 0, source: source)
       return

@@ -31,12 +31,16 @@ struct WorkerContext: Sendable {
       logger.warning("Could not commit block \(block.blockID) to the master (the heartbeat will report it): \(error)")
     }
   }
-}
 
-extension BlockWriter {
-  /// Appends a buffer's readable bytes. Block files are written synchronously: tier writes land
-  /// in tmpfs or the page cache, and `commit` is where the store makes them durable.
-  func write(_ buffer: ByteBuffer) async throws {
-    try buffer.withUnsafeReadableBytes { try self.write($0) }
+  /// CACHE_PROMOTE: best effort. A read never fails because its block could not move up; a full
+  /// top tier is routine, anything else is worth a line in the log.
+  func promote(_ blockID: Int64) async {
+    do {
+      try await store.promote(blockID)
+    } catch let error as GooseFSError where error.code == .resourceExhausted || error.code == .notFound {
+      logger.debug("Block \(blockID) not promoted: \(error)")
+    } catch {
+      logger.warning("Could not promote block \(blockID): \(error)")
+    }
   }
 }

@@ -14,7 +14,7 @@ struct WriteBlockRequest {
     let blockID = frame.header.blockID
     let writer: BlockWriter
     do {
-      writer = try context.store.createBlock(
+      writer = try await context.store.createBlock(
         blockID, tierAlias: request.tierAlias.isEmpty ? nil : request.tierAlias,
         expectedLength: request.expectedLength >= 0 ? request.expectedLength : nil, persisted: request.persisted)
     } catch {
@@ -37,7 +37,7 @@ struct WriteBlockRequest {
           guard next.header.length == received else {
             throw GooseFSError.blockProtocol("END of block \(blockID) says \(next.header.length) bytes, received \(received)")
           }
-          let block = try writer.commit()
+          let block = try await writer.commit()
           context.metrics.wroteToCache(Int(received))
           await context.commit(block)
           try await connection.sendAck(payload: nil)
@@ -47,7 +47,7 @@ struct WriteBlockRequest {
         }
       }
     } catch {
-      writer.abort()
+      await writer.abort()
       throw RequestAbandoned(cause: RPCErrorMapping.goosefsError(from: error))
     }
   }

@@ -58,7 +58,7 @@ struct WriteUFSFileRequest {
       }
     } catch {
       await output.abort()
-      cache?.abandon()
+      await cache?.abandon()
       throw RequestAbandoned(cause: RPCErrorMapping.goosefsError(from: error))
     }
   }
@@ -87,7 +87,7 @@ struct BlockCacher {
         await closeCurrent()
         index = blockIndex
         do {
-          writer = try context.store.createBlock(
+          writer = try await context.store.createBlock(
             request.firstBlockID + blockIndex, tierAlias: nil, expectedLength: nil, persisted: true)
         } catch {
           context.logger.info("Not caching the rest of \(request.ufsPath) (written through): \(error)")
@@ -100,7 +100,7 @@ struct BlockCacher {
       do {
         try await writer?.write(piece)
       } catch {
-        writer?.abort()
+        await writer?.abort()
         writer = nil
         gaveUp = true
         return
@@ -113,21 +113,21 @@ struct BlockCacher {
     guard let current = writer else { return }
     writer = nil
     do {
-      let block = try current.commit()
+      let block = try await current.commit()
       committed.append(block.blockID)
       await context.commit(block)
     } catch {
-      current.abort()
+      await current.abort()
       gaveUp = true
     }
   }
 
   mutating func finish() async -> [Int64] {
-    if !gaveUp { await closeCurrent() } else { writer?.abort() }
+    if !gaveUp { await closeCurrent() } else { await writer?.abort() }
     return committed
   }
 
-  func abandon() {
-    writer?.abort()
+  func abandon() async {
+    await writer?.abort()
   }
 }

@@ -12,18 +12,19 @@ public enum BlockIOEngine {
     try IOURingBlockIO(queueDepth: depth, logger: logger)
   }
 
-  /// io_uring when wanted and working, else pread/pwrite on `posixThreads` dedicated threads.
+  /// io_uring when wanted and working, else pread/pwrite. Either way the calls are made by the
+  /// store's `ioThreads` dedicated I/O threads (`BlockIOExecutor`); the count is for the log line.
   ///
   /// "Working" means the ring was set up *and* a no-op and a real read of a pipe completed through
   /// it: some sandboxes (seccomp filters, gVisor) allow io_uring_setup but fail or never complete
   /// operations. Any failure is logged in one line that names the cause.
   public static func probe(
-    preferIOURing: Bool, queueDepth: UInt32 = 256, posixThreads: Int = 4, logger: Logger,
+    preferIOURing: Bool, queueDepth: UInt32 = 256, ioThreads: Int, logger: Logger,
     makeIOURing: IOURingFactory = defaultIOURingFactory
   ) -> any BlockFileIO {
     guard preferIOURing else {
-      logger.info("Block files use pread/pwrite on \(posixThreads) threads: io_uring is turned off by configuration")
-      return PosixBlockIO(threads: posixThreads)
+      logger.info("Block files: pread/pwrite on \(ioThreads) dedicated I/O threads (io_uring is turned off by configuration)")
+      return PosixBlockIO()
     }
     let reason: String
     do {
@@ -31,7 +32,7 @@ public enum BlockIOEngine {
       if let failure = roundTrip(engine) {
         reason = failure.description
       } else {
-        logger.info("Block files use io_uring (queue depth \(queueDepth))")
+        logger.info("Block files: io_uring (queue depth \(queueDepth)), submitted from \(ioThreads) dedicated I/O threads")
         return engine
       }
     } catch let error as IOURingUnavailable {
@@ -39,8 +40,8 @@ public enum BlockIOEngine {
     } catch {
       reason = "\(error)"
     }
-    logger.warning("io_uring is unavailable (\(reason)); block files use pread/pwrite on \(posixThreads) threads")
-    return PosixBlockIO(threads: posixThreads)
+    logger.warning("io_uring is unavailable (\(reason)); block files: pread/pwrite on \(ioThreads) dedicated I/O threads")
+    return PosixBlockIO()
   }
 
   /// nil when a no-op and a one-byte pipe read both completed correctly.

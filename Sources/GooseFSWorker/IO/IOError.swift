@@ -19,7 +19,9 @@ enum IOError {
     let kind: GooseFSError.Code =
       switch code {
       case ENOENT: .notFound
-      case ENOSPC, EDQUOT: .resourceExhausted
+      // Out of descriptors or memory says nothing about the file: the caller must not treat it
+      // as a broken block.
+      case ENOSPC, EDQUOT, EMFILE, ENFILE, ENOMEM: .resourceExhausted
       case EACCES, EPERM: .permissionDenied
       default: .ioError
       }

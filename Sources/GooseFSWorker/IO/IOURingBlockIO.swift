@@ -5,7 +5,8 @@ import Logging
 import Synchronization
 
 /// The io_uring engine: one ring per process, submissions under a short lock, completions on a
-/// dedicated thread that resumes the waiting tasks (see `URingRing`). Buffered and O_DIRECT
+/// dedicated thread that wakes the waiting I/O thread (see `URingRing`). The store's I/O threads
+/// submit and wait; the ring lets their operations reach the kernel together. Buffered and O_DIRECT
 /// descriptors both work; for O_DIRECT the caller aligns buffers, offsets and lengths (`DirectIO`).
 public final class IOURingBlockIO: BlockFileIO {
   public var engineName: String { "io_uring" }
@@ -21,25 +22,13 @@ public final class IOURingBlockIO: BlockFileIO {
 
   deinit { ring.shutdown() }
 
-  public func read(fd: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) async throws -> Int {
-    let (address, count) = Self.span(buffer.baseAddress, buffer.count)
-    let result = await perform(.read, fd: fd, address: address, count: count, offset: offset)
-    return try Self.check(result, "read", fd: fd, offset: offset, count: count)
-  }
-
-  public func write(fd: Int32, from buffer: UnsafeRawBufferPointer, at offset: Int64) async throws -> Int {
-    let (address, count) = Self.span(buffer.baseAddress, buffer.count)
-    let result = await perform(.write, fd: fd, address: address, count: count, offset: offset)
-    return try Self.check(result, "write", fd: fd, offset: offset, count: count)
-  }
-
-  public func readBlocking(fd: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws -> Int {
+  public func read(fd: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws -> Int {
     let (address, count) = Self.span(buffer.baseAddress, buffer.count)
     let result = performBlocking(.read, fd: fd, address: address, count: count, offset: offset)
     return try Self.check(result, "read", fd: fd, offset: offset, count: count)
   }
 
-  public func writeBlocking(fd: Int32, from buffer: UnsafeRawBufferPointer, at offset: Int64) throws -> Int {
+  public func write(fd: Int32, from buffer: UnsafeRawBufferPointer, at offset: Int64) throws -> Int {
     let (address, count) = Self.span(buffer.baseAddress, buffer.count)
     let result = performBlocking(.write, fd: fd, address: address, count: count, offset: offset)
     return try Self.check(result, "write", fd: fd, offset: offset, count: count)
@@ -58,15 +47,6 @@ public final class IOURingBlockIO: BlockFileIO {
   }
 
   // MARK: - Plumbing
-
-  private func perform(_ kind: URingOperation.Kind, fd: Int32, address: UInt, count: UInt32, offset: Int64) async -> Int32 {
-    await withCheckedContinuation { continuation in
-      ring.submit(
-        URingOperation(kind, fd: fd, address: address, count: count, offset: UInt64(bitPattern: offset)) { result in
-          continuation.resume(returning: result)
-        })
-    }
-  }
 
   private func performBlocking(_ kind: URingOperation.Kind, fd: Int32, address: UInt, count: UInt32, offset: Int64) -> Int32 {
     // Without a timeout the wait always ends: every submitted operation completes.

@@ -1,49 +1,24 @@
 import Glibc
 import GooseFSCore
 
-/// The portable engine: pread/pwrite. Async calls run on a small pool of dedicated threads; the
-/// blocking forms call the syscall on the caller's thread, which is already a blocking context.
+/// The portable engine: pread/pwrite on the calling thread (one of the store's I/O threads).
 /// Used where io_uring is unavailable (seccomp profiles of container runtimes, old kernels,
-/// `kernel.io_uring_disabled`) or not wanted.
+/// `kernel.io_uring_disabled`), not wanted, or slower (tmpfs tiers: see docs/architecture.md).
 public final class PosixBlockIO: BlockFileIO {
-  public var engineName: String { "posix" }
-  private let pool: BlockingThreadPool
+  public var engineName: String { "pread/pwrite" }
 
-  /// `threads` bounds how many block-file syscalls run at once.
-  public init(threads: Int = 4) {
-    pool = BlockingThreadPool(threads: max(1, threads), name: "goosefs-block-io")
-  }
+  public init() {}
 
-  deinit { pool.shutdown() }
-
-  public func read(fd: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) async throws -> Int {
-    let target = UncheckedBuffer(buffer)
-    return try await onPool { try Self.pread(fd, target.mutable, offset) }
-  }
-
-  public func write(fd: Int32, from buffer: UnsafeRawBufferPointer, at offset: Int64) async throws -> Int {
-    let source = UncheckedBuffer(UnsafeMutableRawBufferPointer(mutating: buffer))
-    return try await onPool { try Self.pwrite(fd, UnsafeRawBufferPointer(source.mutable), offset) }
-  }
-
-  public func readBlocking(fd: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws -> Int {
+  public func read(fd: Int32, into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws -> Int {
     try Self.pread(fd, buffer, offset)
   }
 
-  public func writeBlocking(fd: Int32, from buffer: UnsafeRawBufferPointer, at offset: Int64) throws -> Int {
+  public func write(fd: Int32, from buffer: UnsafeRawBufferPointer, at offset: Int64) throws -> Int {
     try Self.pwrite(fd, buffer, offset)
   }
 
-  public func shutdown() { pool.shutdown() }
-
-  private func onPool(_ work: @escaping @Sendable () throws -> Int) async throws -> Int {
-    try await withCheckedThrowingContinuation { continuation in
-      let accepted = pool.submit {
-        continuation.resume(with: Result { try work() })
-      }
-      if !accepted { continuation.resume(throwing: IOError.shutDown) }
-    }
-  }
+  /// Nothing to stop: the engine has no threads of its own.
+  public func shutdown() {}
 
   static func pread(_ fd: Int32, _ buffer: UnsafeMutableRawBufferPointer, _ offset: Int64) throws -> Int {
     while true {
@@ -62,11 +37,4 @@ public final class PosixBlockIO: BlockFileIO {
       throw IOError.failure("write", fd: fd, offset: offset, count: buffer.count, errno: errno)
     }
   }
-}
-
-/// A caller's buffer carried to the thread that fills it. The caller is suspended until the
-/// operation completes, so the memory is neither freed nor touched concurrently meanwhile.
-struct UncheckedBuffer: @unchecked Sendable {
-  let mutable: UnsafeMutableRawBufferPointer
-  init(_ buffer: UnsafeMutableRawBufferPointer) { mutable = buffer }
 }

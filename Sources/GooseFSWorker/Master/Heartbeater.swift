@@ -11,7 +11,7 @@ struct Heartbeater: Sendable {
     while !Task.isCancelled {
       do {
         if let response = try await context.master.beat(store: context.store) {
-          apply(response)
+          await apply(response)
         }
         if failures > 0 { context.logger.info("Heartbeats to the master work again.") }
         failures = 0
@@ -24,10 +24,10 @@ struct Heartbeater: Sendable {
     }
   }
 
-  func apply(_ response: Goosefs_Grpc_WorkerHeartbeatResponse) {
+  func apply(_ response: Goosefs_Grpc_WorkerHeartbeatResponse) async {
     for blockID in response.freeBlockIds {
       do {
-        try context.store.remove(blockID)
+        try await context.store.remove(blockID)
       } catch let error as GooseFSError where error.code == .notFound {
         continue
       } catch {
@@ -35,8 +35,14 @@ struct Heartbeater: Sendable {
       }
     }
     context.store.setPinnedContainers(Set(response.pinnedContainers))
-    for job in response.persist {
-      context.persists.submit(job)
+    for job in response.persist where context.persists.submit(job) == .full {
+      // The master hands a refused job out again (to this or another worker) at a later beat.
+      let reason = "worker \(context.settings.hostname) has \(context.persists.capacity) persist jobs queued already (goosefs.worker.persist.queue.max)"
+      do {
+        try await context.master.commitPersist(fileID: job.fileID, fingerprint: "", failure: reason)
+      } catch {
+        context.logger.warning("Could not hand persist job \(job.path) back to the master: \(error)")
+      }
     }
   }
 }

@@ -52,7 +52,7 @@ final class MasterSync: Sendable {
     let (id, cluster) = try await obtainWorkerID()
     if !previousCluster.isEmpty, cluster != previousCluster {
       logger.warning("The master now serves cluster \(cluster) (was \(previousCluster)): discarding all cached blocks.")
-      store.adoptCluster(cluster)
+      try await store.adoptCluster(cluster)
     }
     _ = store.drainChanges()  // the full report below supersedes pending deltas
     let request = Goosefs_Grpc_RegisterWorkerRequest.with {

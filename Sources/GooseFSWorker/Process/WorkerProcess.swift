@@ -32,13 +32,16 @@ public final class WorkerProcess: Sendable {
     let onlyMemory = layout.tiers.allSatisfy { $0.alias == "MEM" }
     if onlyMemory { logger.info("All tiers are MEM: block files use pread/pwrite, which measures faster than io_uring on tmpfs.") }
     let io = BlockIOEngine.probe(
-      preferIOURing: try configuration.bool(PropertyKeys.workerIoUringEnabled) && !onlyMemory, logger: logger)
+      preferIOURing: try configuration.bool(PropertyKeys.workerIoUringEnabled) && !onlyMemory,
+      ioThreads: settings.blockIOThreads, logger: logger)
     defer { io.shutdown() }
+    let executor = BlockIOExecutor(threads: settings.blockIOThreads)
     let startTimeMs = Int64(Date().timeIntervalSince1970 * 1000)
     let ready = ReadyContext()
     let server = try await BlockDataServer.bind(
       host: settings.bindHost, port: settings.rpcPort, group: MultiThreadedEventLoopGroup.singleton,
-      configuration: BlockProtocolConfiguration(chunkSize: settings.chunkSize), logger: logger
+      configuration: BlockProtocolConfiguration(chunkSize: settings.chunkSize), maxConnections: settings.maxConnections,
+      logger: logger
     ) { connection in
       guard let context = ready.context else {
         throw GooseFSError(.unavailable, "The worker is starting: its block store is not open yet.")
@@ -57,7 +60,8 @@ public final class WorkerProcess: Sendable {
     try await MasterConnection.with(configuration, identity: ProcessIdentity.current()) { connection in
       let sync = MasterSync(connection: connection, address: address, metrics: metrics, startTimeMs: startTimeMs, logger: logger)
       let clusterID = try await Self.waitForMaster(sync, logger: logger)
-      let store = try TieredBlockStore(layout: layout, clusterID: clusterID, io: io, logger: logger)
+      let store = try await TieredBlockStore.open(
+        layout: layout, clusterID: clusterID, io: io, executor: executor, logger: logger)
       let caching = CachingBlocks()
       let context = WorkerContext(
         store: store, io: io, master: sync,
@@ -65,8 +69,10 @@ public final class WorkerProcess: Sendable {
           let info = try await sync.ufsInfo(mountID: mountID)
           return (info.ufsUri, info.properties)
         },
-        ufsStreams: UFSInputStreams(), caching: caching, asyncCache: AsyncCacheQueue(caching: caching),
-        persists: PersistQueue(), pool: BlockConnectionPool(group: MultiThreadedEventLoopGroup.singleton),
+        ufsStreams: UFSInputStreams(limit: settings.ufsInputStreams), caching: caching,
+        asyncCache: AsyncCacheQueue(caching: caching, capacity: settings.asyncCacheQueue, concurrency: settings.asyncCacheThreads),
+        persists: PersistQueue(capacity: settings.persistQueue),
+        pool: BlockConnectionPool(group: MultiThreadedEventLoopGroup.singleton),
         metrics: metrics, settings: settings, logger: logger)
       try await sync.register(store: store)
       ready.set(context)
@@ -100,6 +106,7 @@ public final class WorkerProcess: Sendable {
           await server.close()
           await web.close()
           await context.ufsStreams.closeAll()
+          await executor.shutdown()
         }
       }
     }

@@ -11,7 +11,7 @@ public final class BlockReadLease: Sendable {
   public let tierAlias: String
   /// Opened O_RDONLY (buffered); closed by `release()`.
   public let fd: Int32
-  private let store: TieredBlockStore
+  let store: TieredBlockStore
   private let released = Mutex(false)
 
   init(store: TieredBlockStore, blockID: Int64, path: String, length: Int64, tierAlias: String, fd: Int32) {
@@ -25,14 +25,24 @@ public final class BlockReadLease: Sendable {
 
   deinit { release() }
 
-  /// Closes the descriptor and gives the block back to the store. Idempotent.
+  /// Closes the descriptor and gives the block back to the store; the last lease of a removed
+  /// block deletes its files on this thread. Idempotent.
+  @available(*, noasync, message: "may delete files: use the async form")
   public func release() {
+    if let deletion = releaseKeepingFiles() {
+      store.deleteFiles(blockID, length: deletion.length, directory: deletion.directory, reason: "removed")
+    }
+  }
+
+  /// Closes the descriptor (a read-only close is cheap anywhere) and gives the lease back;
+  /// returns the block when its files are now to be deleted by the caller.
+  func releaseKeepingFiles() -> BlockRecord? {
     let first = released.withLock { released in
       defer { released = true }
       return !released
     }
-    guard first else { return }
+    guard first else { return nil }
     close(fd)
-    store.releaseLease(blockID)
+    return store.detachLease(blockID)
   }
 }

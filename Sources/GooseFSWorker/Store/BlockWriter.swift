@@ -6,12 +6,13 @@ import Synchronization
 /// (evicting if needed), then `commit` makes it a stored block or `abort` throws it away.
 /// Dropping an unfinished writer aborts it.
 ///
-/// Calls block (file I/O, possibly eviction): use it from an I/O thread, not the cooperative pool.
+/// The synchronous calls block (file I/O, possibly eviction) and are `noasync`; async code uses
+/// their async forms (TieredBlockStore+Executor.swift), which run them on the store's I/O threads.
 /// A writer serves one stream; concurrent calls on the same writer are serialised.
 public final class BlockWriter: Sendable {
   public let blockID: Int64
   public let tierAlias: String
-  private let store: TieredBlockStore
+  let store: TieredBlockStore
   private let directory: Int
   private let temporaryPath: String
   private let persisted: Bool
@@ -49,6 +50,7 @@ public final class BlockWriter: Sendable {
 
   /// Appends `bytes`. Throws `resourceExhausted` (the writer stays usable, e.g. to abort) when the
   /// directory cannot make room for them.
+  @available(*, noasync, message: "writes a file: use the async form")
   public func write(_ bytes: UnsafeRawBufferPointer) throws {
     try state.withLock { state in
       guard !state.finished else {
@@ -64,7 +66,7 @@ public final class BlockWriter: Sendable {
         state.direct = false
       }
       do {
-        try store.io.writeFullyBlocking(fd: state.fd, from: bytes, at: state.written)
+        try store.io.writeFully(fd: state.fd, from: bytes, at: state.written)
       } catch {
         throw TieredBlockStore.annotate(error, "Cannot write block \(blockID) in \(store.locations[directory].name)")
       }
@@ -72,11 +74,13 @@ public final class BlockWriter: Sendable {
     }
   }
 
+  @available(*, noasync, message: "writes a file: use the async form")
   public func write(_ bytes: [UInt8]) throws {
     try bytes.withUnsafeBytes { try write($0) }
   }
 
   /// Makes the block readable and reports it; the writer is finished either way.
+  @available(*, noasync, message: "fsyncs and renames files: use the async form")
   public func commit() throws -> StoredBlockInfo {
     let finished = try state.withLock { state in
       guard !state.finished else {
@@ -91,6 +95,8 @@ public final class BlockWriter: Sendable {
   }
 
   /// Deletes the partial block and frees its reservation. Idempotent; a no-op after commit.
+  /// (`deinit` calls it wherever the last reference goes; async code aborts explicitly first.)
+  @available(*, noasync, message: "deletes a file: use the async form")
   public func abort() {
     let unfinished = state.withLock { state -> State? in
       guard !state.finished else { return nil }
@@ -99,7 +105,12 @@ public final class BlockWriter: Sendable {
     }
     guard let unfinished else { return }
     close(unfinished.fd)
-    try? BlockFiles.remove(temporaryPath)
+    do {
+      try BlockFiles.remove(temporaryPath)
+    } catch {
+      // Start-up discards temporary files, so the space comes back at the next start.
+      store.logger.error("Could not delete the partial block file \(temporaryPath): \(error)")
+    }
     store.finishWriting(blockID, releasing: unfinished.reserved, in: directory)
   }
 }

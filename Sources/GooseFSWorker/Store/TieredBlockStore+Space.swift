@@ -185,6 +185,7 @@ extension TieredBlockStore {
   /// Returns false when the block is being read or moved right now (it stays where it is); throws
   /// `notFound` for a block not stored here and `resourceExhausted` when the top tier cannot make room.
   @discardableResult
+  @available(*, noasync, message: "moves a file: use the async form")
   public func promote(_ blockID: Int64) throws -> Bool {
     enum Next {
       case done(Bool)
@@ -219,6 +220,7 @@ extension TieredBlockStore {
 
   /// Brings every tier above its high watermark down to its low watermark, top tier first (so
   /// demotions into a lower tier are then evicted from it if they push it over).
+  @available(*, noasync, message: "evicts (deletes and moves files): use the async form")
   public func freeSpaceToLowWatermark() {
     spaceLock.withLock { _ in
       for (tier, settings) in layout.tiers.enumerated() {

@@ -7,6 +7,7 @@ extension TieredBlockStore {
   /// Starts writing a block in `tierAlias` (the top tier when nil), reserving `expectedLength`
   /// bytes up front when known (evicting as needed). `persisted: false` means this will be the
   /// only copy of the data: the block is never evicted until `markPersisted`.
+  @available(*, noasync, message: "creates a file and may evict: use the async form")
   public func createBlock(_ blockID: Int64, tierAlias: String? = nil, expectedLength: Int64? = nil, persisted: Bool) throws -> BlockWriter {
     let tier = try tierAlias.map(tierIndex) ?? 0
     try state.withLock { state in
@@ -65,12 +66,22 @@ extension TieredBlockStore {
     var renamed = false
     do {
       defer { close(fd) }
-      if options.syncOnCommit { try BlockFiles.sync(fd, path: temporaryPath) }
+      if options.syncOnCommit {
+        options.beforeSync?(blockID)
+        try BlockFiles.sync(fd, path: temporaryPath)
+      }
       try BlockFiles.rename(temporaryPath, to: location.blockPath(blockID))
       renamed = true
       try writeMetadata(blockID, length: length, persisted: persistedNow, in: location)
     } catch {
-      try? BlockFiles.remove(renamed ? location.blockPath(blockID) : temporaryPath)
+      let leftover = renamed ? location.blockPath(blockID) : temporaryPath
+      do {
+        try BlockFiles.remove(leftover)
+      } catch {
+        // Start-up discards block files without metadata and temporary files, so the space comes
+        // back at the next start; until then it is on disk but not counted.
+        logger.error("Could not delete \(leftover) after a failed commit: \(error)")
+      }
       finishWriting(blockID, releasing: reserved, in: directory)
       throw Self.annotate(error, "Cannot commit block \(blockID) in \(location.name)")
     }

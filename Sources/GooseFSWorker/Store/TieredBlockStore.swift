@@ -30,8 +30,10 @@ import Synchronization
 /// work happens outside it. Whatever makes room (evictions, moves, promotions, metadata rewrites)
 /// is serialised by a second lock, `spaceLock`, so that two writers short of space do not evict
 /// twice as much and a move never races another move of the same block. Readers never take it.
-/// The blocking calls (`BlockWriter.write`, `commit`, `promote`, `remove`, eviction) do file I/O on
-/// the caller's thread: call them from the worker's I/O threads, not the cooperative pool.
+/// The calls that do file I/O (`createBlock`, `BlockWriter.write`/`commit`/`abort`, `openForRead`,
+/// `promote`, `remove`, eviction) exist twice: a synchronous form that does the I/O on the
+/// caller's thread, `noasync` so that async code cannot call it by mistake, and an async form
+/// (TieredBlockStore+Executor.swift) that runs it on `executor`, the worker's I/O threads.
 public final class TieredBlockStore: Sendable {
   public struct Options: Sendable {
     /// fsync block files and metadata before renaming them into place, so that a power loss never
@@ -39,10 +41,14 @@ public final class TieredBlockStore: Sendable {
     public var syncOnCommit = true
     /// Write blocks with O_DIRECT in directories whose medium is not MEM (see `DirectIO`).
     public var directWrites = false
+    /// Test hook: runs on the I/O thread right before a block file's fsync, with the block id, so
+    /// a test can make one disk slow (hold the call) and see what else is delayed by it.
+    public var beforeSync: (@Sendable (Int64) -> Void)?
 
-    public init(syncOnCommit: Bool = true, directWrites: Bool = false) {
+    public init(syncOnCommit: Bool = true, directWrites: Bool = false, beforeSync: (@Sendable (Int64) -> Void)? = nil) {
       self.syncOnCommit = syncOnCommit
       self.directWrites = directWrites
+      self.beforeSync = beforeSync
     }
   }
 
@@ -51,6 +57,8 @@ public final class TieredBlockStore: Sendable {
   public var clusterID: String { cluster.withLock { $0 } }
   private let cluster: Mutex<String>
   let io: any BlockFileIO
+  /// Where the async forms of the store's calls do their file I/O.
+  public let executor: BlockIOExecutor
   let logger: Logger
   let options: Options
   let locations: [DirectoryLocation]
@@ -60,7 +68,11 @@ public final class TieredBlockStore: Sendable {
   /// Opens (creating if needed) every directory, discards partial blocks, reloads committed ones
   /// that belong to `clusterID` and deletes the others, then evicts down to the low watermarks if
   /// quotas shrank since the last run.
-  public init(layout: BlockStoreLayout, clusterID: String, io: any BlockFileIO, logger: Logger, options: Options = Options()) throws {
+  @available(*, noasync, message: "opening reads every directory: use TieredBlockStore.open on the I/O executor")
+  public init(
+    layout: BlockStoreLayout, clusterID: String, io: any BlockFileIO, executor: BlockIOExecutor, logger: Logger,
+    options: Options = Options()
+  ) throws {
     try layout.validate()
     guard !clusterID.isEmpty, !clusterID.contains(where: \.isNewline) else {
       throw GooseFSError(.invalidArgument, "The block store needs the cluster id from the master, got \"\(clusterID)\"")
@@ -68,6 +80,7 @@ public final class TieredBlockStore: Sendable {
     self.layout = layout
     self.cluster = Mutex(clusterID)
     self.io = io
+    self.executor = executor
     self.logger = logger
     self.options = options
     var locations: [DirectoryLocation] = []
@@ -106,6 +119,7 @@ public final class TieredBlockStore: Sendable {
   /// The master now serves another cluster (its journal was formatted): every cached block
   /// belongs to a namespace that no longer exists. Deletes them all and records new blocks for
   /// `newClusterID`.
+  @available(*, noasync, message: "deletes files: use the async form")
   public func adoptCluster(_ newClusterID: String) {
     cluster.withLock { $0 = newClusterID }
     for block in blocks() {
@@ -171,6 +185,12 @@ public final class TieredBlockStore: Sendable {
 
   /// Opens a block for reading. Until the lease is released the block is not evicted, moved or
   /// deleted. Makes the block the most recently used of its directory.
+  ///
+  /// Throws `notFound` when the block is not stored here. A block that is recorded but whose file
+  /// cannot be opened (deleted behind the worker's back, an I/O error) is unreadable: it is dropped
+  /// from the store (the master hears of it with the next heartbeat) and the call throws `ioError`,
+  /// so the caller can fetch the block again from the under store when it has one.
+  @available(*, noasync, message: "opens a file: use the async form")
   public func openForRead(_ blockID: Int64) throws -> BlockReadLease {
     let record = try state.withLock { state in
       guard var record = state.visibleRecord(blockID) else { throw Self.notStored(blockID) }
@@ -184,27 +204,47 @@ public final class TieredBlockStore: Sendable {
     do {
       let fd = try BlockFiles.open(path, O_RDONLY)
       return BlockReadLease(store: self, blockID: blockID, path: path, length: record.length, tierAlias: location.tierAlias, fd: fd)
-    } catch {
+    } catch let error as GooseFSError where error.code != .notFound && error.code != .ioError {
+      // Out of descriptors, permission trouble: the block itself may be fine.
       releaseLease(blockID)
       throw Self.annotate(error, "Cannot open block \(blockID) in \(location.name)")
+    } catch {
+      releaseLease(blockID)
+      logger.error("Block \(blockID) in \(location.name) is unreadable (\(error)); dropping it from the cache")
+      do {
+        try remove(blockID)
+      } catch let error as GooseFSError where error.code == .notFound {
+        // A concurrent reader found it unreadable too and dropped it first.
+      } catch {
+        logger.error("Could not drop unreadable block \(blockID): \(error)")
+      }
+      throw GooseFSError(.ioError, "Block \(blockID) in \(location.name) is unreadable and was dropped from the cache: \(error)")
     }
   }
 
+  /// Gives back a lease; the last lease of a removed block deletes its files on this thread.
   func releaseLease(_ blockID: Int64) {
-    let deletion = state.withLock { state -> BlockRecord? in
+    if let deletion = detachLease(blockID) {
+      deleteFiles(blockID, length: deletion.length, directory: deletion.directory, reason: "removed")
+    }
+  }
+
+  /// The lease bookkeeping of a release; returns the block when its files are to be deleted.
+  func detachLease(_ blockID: Int64) -> BlockRecord? {
+    state.withLock { state -> BlockRecord? in
       guard var record = state.blocks[blockID] else { return nil }
       record.leases -= 1
       state.blocks[blockID] = record
       guard record.leases == 0, record.removeRequested, !record.moving else { return nil }
       return state.detach(blockID)
     }
-    if let deletion { deleteFiles(blockID, length: deletion.length, directory: deletion.directory, reason: "removed") }
   }
 
   // MARK: - Removing and flags
 
   /// Removes a block. A leased block disappears for new readers at once and its files are deleted
   /// when the last lease is released.
+  @available(*, noasync, message: "deletes files: use the async form")
   public func remove(_ blockID: Int64) throws {
     let deletion = try state.withLock { state -> BlockRecord? in
       if state.writing.contains(blockID) {
@@ -222,6 +262,7 @@ public final class TieredBlockStore: Sendable {
 
   /// The blocks now have a copy in the under store, so they may be evicted. Their metadata records
   /// are rewritten so this survives a restart.
+  @available(*, noasync, message: "rewrites metadata files: use the async form")
   public func markPersisted(_ blockIDs: [Int64]) {
     spaceLock.withLock { _ in
       let rewrites = state.withLock { state -> [(Int64, BlockRecord)] in

@@ -126,12 +126,23 @@ final class BlockCodecTests: XCTestCase {
     XCTAssertEqual(try channel.readInbound(as: BlockFrame.self)?.payload.readableBytes, BlockFrameHeader.maxPayloadLength)
   }
 
-  func testConnectionClosedMidFrameIsReported() throws {
+  /// A frame cut short by EOF is what a killed peer leaves: `.unavailable` (fail over), not a
+  /// protocol violation (give up).
+  func testConnectionClosedMidFrameIsReportedAsAPeerFailure() throws {
     let channel = try decodingChannel()
     var wire = try bytes(of: [.data(blockID: 1, offset: 0, buffer: ByteBuffer(repeating: 1, count: 1000))])
     try channel.writeInbound(wire.readSlice(length: 500)!)
     XCTAssertThrowsError(try channel.finish()) { error in
-      BlockTestSupport.assertGooseFSError(error, .invalidArgument, containing: "DATA frame's payload")
+      BlockTestSupport.assertGooseFSError(error, .unavailable, containing: "DATA frame's payload")
+    }
+  }
+
+  func testConnectionClosedMidHeaderIsReportedAsAPeerFailure() throws {
+    let channel = try decodingChannel()
+    var wire = try bytes(of: [.data(blockID: 1, offset: 0, buffer: ByteBuffer(repeating: 1, count: 1000))])
+    try channel.writeInbound(wire.readSlice(length: 20)!)
+    XCTAssertThrowsError(try channel.finish()) { error in
+      BlockTestSupport.assertGooseFSError(error, .unavailable, containing: "frame header")
     }
   }
 
