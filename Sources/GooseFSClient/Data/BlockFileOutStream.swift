@@ -22,6 +22,10 @@ final class BlockFileOutStream: FileOutStream, @unchecked Sendable {
   private var block: OpenBlock?
   private var through: (session: BlockWriteSession, connection: BlockDataConnection)?
   private var excluded: Set<Int64> = []
+  /// Why the workers in `excluded` failed: the last failure, and the last "no space" answer (the
+  /// worker's store names the tier and sizes), which wins when no worker is left.
+  private var lastFailure: GooseFSError?
+  private var refusal: GooseFSError?
   private var finished = false
 
   /// The block being written and its bytes so far (kept for a resend).
@@ -30,6 +34,7 @@ final class BlockFileOutStream: FileOutStream, @unchecked Sendable {
     var session: BlockWriteSession
     var connection: BlockDataConnection
     var workerID: Int64
+    var address: WorkerNetAddress
     var copy: ByteBuffer
   }
 
@@ -128,7 +133,6 @@ final class BlockFileOutStream: FileOutStream, @unchecked Sendable {
   private func openBlock(index: Int64) async throws {
     let blockID = BlockID.make(container: created.blockContainerID, index: index)
     let placement = try await access.placement(refresh: !excluded.isEmpty)
-    var lastError: GooseFSError?
     for worker in placement.ranked(for: blockID, excluding: excluded) {
       do {
         let connection = try await access.data.pool().checkout(host: worker.address.host, port: worker.address.rpcPort)
@@ -139,16 +143,25 @@ final class BlockFileOutStream: FileOutStream, @unchecked Sendable {
             $0.persisted = false
           })
         block = OpenBlock(
-          index: index, session: session, connection: connection, workerID: worker.id,
+          index: index, session: session, connection: connection, workerID: worker.id, address: worker.address,
           copy: ByteBufferAllocator().buffer(capacity: Int(min(blockSize, 8 << 20))))
         return
       } catch {
-        excluded.insert(worker.id)
-        lastError = RPCErrorMapping.goosefsError(from: error)
+        exclude(worker.id, at: worker.address, after: RPCErrorMapping.goosefsError(from: error), index: index)
       }
     }
-    throw lastError
+    throw refusal ?? lastFailure
       ?? GooseFSError(.unavailable, "No live worker can store block \(index) of \(path) (no workers are registered).")
+  }
+
+  /// Stops using a worker for this file, keeping why; a "no space" answer is named with the worker
+  /// in front of the store's own text.
+  private func exclude(_ workerID: Int64, at address: WorkerNetAddress, after error: GooseFSError, index: Int64) {
+    excluded.insert(workerID)
+    lastFailure = error
+    guard error.code == .resourceExhausted else { return }
+    refusal = GooseFSError(
+      .resourceExhausted, "Worker \(address.hostAndPort) cannot store block \(index) of \(path): \(error.message)")
   }
 
   /// The worker failed mid-block: send what the block has so far to another worker.
@@ -158,7 +171,7 @@ final class BlockFileOutStream: FileOutStream, @unchecked Sendable {
     guard BlockAccess.isWorkerFailure(mapped) else { throw mapped }
     await current.session.abort()
     await current.connection.close()
-    excluded.insert(current.workerID)
+    exclude(current.workerID, at: current.address, after: mapped, index: current.index)
     block = nil
     try await openBlock(index: current.index)
     let copy = current.copy

@@ -12,6 +12,9 @@ struct PersistJob: Sendable {
   var blocks: [FileBlockInfo]
   /// The worker it was handed to; nil until a worker holding its blocks heartbeats.
   var assignedWorker: Int64?
+  /// The file was removed while `assignedWorker` was writing it: the copy it makes in the under
+  /// store must be deleted when it reports back.
+  var cancelled = false
 }
 
 /// Workers, capacities, block locations and the commands workers pick up with their heartbeats.
@@ -69,19 +72,42 @@ final class BlockMaster: Sendable {
     guard known else { return HeartbeatCommands(mustRegister: true) }
     beats.record(worker: id)
     var commands = HeartbeatCommands()
-    commands.free = registry.withLock { Array($0.pendingFree.removeValue(forKey: id) ?? []) }
+    commands.free = takePendingFree(of: id)
     commands.persist = assignPersistJobs(to: id)
     return commands
   }
 
-  func commitBlock(worker id: Int64, block: Int64, tier: String, tiers: [TierCapacity], usageSequence: UInt64 = 0) throws {
+  /// The blocks `worker` must delete, once: they go out with the heartbeat answer being built.
+  func takePendingFree(of worker: Int64) -> [Int64] {
+    registry.withLock { Array($0.pendingFree.removeValue(forKey: worker) ?? []).sorted() }
+  }
+
+  /// Forgets blocks no file references on `worker` and queues their deletion for its next
+  /// heartbeat (the caller decided they are orphans against a durable namespace).
+  func deleteOrphans(_ orphans: Set<Int64>, on worker: Int64) {
+    guard !orphans.isEmpty else { return }
+    let known = registry.withLock { registry -> Bool in
+      guard let record = registry.workers[worker], !record.lost else { return false }
+      for block in orphans { registry.removeBlock(block, worker: worker) }
+      registry.pendingFree[worker, default: []].formUnion(orphans)
+      return true
+    }
+    // A lost worker registers again and its report is checked then.
+    guard known else { return }
+    logger.info("Worker \(worker) holds \(orphans.count) blocks no file references (e.g. \(orphans.min()!)): deleting them.")
+  }
+
+  /// `recordBlock: false` takes the usage but not the block (an orphan, deleted by the caller).
+  func commitBlock(
+    worker id: Int64, block: Int64, tier: String, tiers: [TierCapacity], usageSequence: UInt64 = 0, recordBlock: Bool = true
+  ) throws {
     try registry.withLock { registry in
       guard let record = registry.workers[id], !record.lost else {
         throw GooseFSError(.notFound, "Worker \(id) is not registered with this master.")
       }
       registry.workers[id]?.lastContact = .now
       if !tiers.isEmpty { registry.workers[id]?.updateUsage(tiers, sequence: usageSequence) }
-      registry.addBlock(block, tier: tier, worker: id)
+      if recordBlock { registry.addBlock(block, tier: tier, worker: id) }
     }
   }
 
@@ -91,7 +117,10 @@ final class BlockMaster: Sendable {
     for worker in lost {
       logger.warning("Worker \(worker.id) at \(worker.address.hostAndPort) is lost: no heartbeat for \(workerTimeout).")
       persistJobs.withLock { jobs in
-        for (fileID, job) in jobs where job.assignedWorker == worker.id { jobs[fileID]?.assignedWorker = nil }
+        for (fileID, job) in jobs where job.assignedWorker == worker.id {
+          // A cancelled job's file is gone: nobody is to write it again.
+          if job.cancelled { jobs[fileID] = nil } else { jobs[fileID]?.assignedWorker = nil }
+        }
       }
     }
   }
@@ -170,6 +199,15 @@ final class BlockMaster: Sendable {
     }
   }
 
+  /// Every cached block of the given containers, on any worker: the blocks of files removed
+  /// before they completed (their ids are not recorded in the inode yet).
+  func cachedBlocks(inContainers containers: Set<Int64>) -> [Int64] {
+    guard !containers.isEmpty else { return [] }
+    return registry.withLock { registry in
+      registry.locations.keys.filter { containers.contains(BlockID.container(of: $0)) }
+    }
+  }
+
   /// Waits until each worker has sent `count` more heartbeats (or `timeout` passed): after two,
   /// a worker has received a command and reported its new usage.
   func waitForHeartbeats(of workers: Set<Int64>, count: UInt64, timeout: Duration) async {
@@ -187,7 +225,20 @@ final class BlockMaster: Sendable {
   }
 
   func persistFailed(fileID: Int64) {
-    persistJobs.withLock { $0[fileID]?.assignedWorker = nil }
+    persistJobs.withLock { jobs in
+      if jobs[fileID]?.cancelled == true { jobs[fileID] = nil } else { jobs[fileID]?.assignedWorker = nil }
+    }
+  }
+
+  /// The files were removed: their jobs not yet handed out are dropped, the ones a worker is
+  /// writing are marked so that the copy it reports is deleted from the under store.
+  func cancelPersists(of fileIDs: [Int64]) {
+    persistJobs.withLock { jobs in
+      for fileID in fileIDs {
+        guard let job = jobs[fileID] else { continue }
+        if job.assignedWorker == nil { jobs[fileID] = nil } else { jobs[fileID]?.cancelled = true }
+      }
+    }
   }
 
   func isPersistScheduled(fileID: Int64) -> Bool {
@@ -203,7 +254,7 @@ final class BlockMaster: Sendable {
     }
     return persistJobs.withLock { jobs in
       var assigned: [PersistJob] = []
-      for (fileID, job) in jobs where job.assignedWorker == nil {
+      for (fileID, job) in jobs where job.assignedWorker == nil && !job.cancelled {
         let ids = job.blocks.map(\.blockID)
         let first = ids.first
         let holdsFirst = first.map { holdings.0.contains($0) } ?? true

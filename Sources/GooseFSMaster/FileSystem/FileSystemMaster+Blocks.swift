@@ -108,7 +108,10 @@ extension FileSystemMaster {
       logger.warning("Persisting file \(fileID) failed on a worker, will retry: \(failure)")
       return
     }
-    _ = blockMaster.finishPersist(fileID: fileID)
+    if let job = blockMaster.finishPersist(fileID: fileID), job.cancelled {
+      try await deleteCancelledPersist(job, fingerprint: fingerprint)
+      return
+    }
     try await namespace.mutate { state in
       guard var file = state.inodes[fileID] else { return ([], ()) }
       var entries: [JournalEntry] = []
@@ -123,6 +126,17 @@ extension FileSystemMaster {
       }
       return (entries, ())
     }
+  }
+
+  /// The file was removed while a worker wrote it to the under store: the copy goes too, unless
+  /// something else has taken its place there since (its fingerprint differs).
+  private func deleteCancelledPersist(_ job: PersistJob, fingerprint: String) async throws {
+    let mount = namespace.read { $0.mounts[job.mountID] }
+    guard let mount, !mount.readOnly else { return }
+    let ufs = try ufsManager.client(for: mount)
+    guard let status = try await ufs.status(job.ufsPath), status.fingerprint == fingerprint else { return }
+    _ = try await ufs.deleteFile(job.ufsPath)
+    logger.info("Deleted \(job.ufsPath) from the under store: \(job.path) was removed while it was being persisted.")
   }
 
   /// Where a mount's data lives and every option needed to reach it (for workers only).

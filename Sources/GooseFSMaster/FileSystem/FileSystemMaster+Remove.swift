@@ -28,14 +28,19 @@ extension FileSystemMaster {
       }
     }
     let time = now
-    let removedBlocks = try await namespace.mutate { state -> ([JournalEntry], [Int64]) in
+    let removed = try await namespace.mutate { state -> ([JournalEntry], [InodeRecord]) in
       guard let current = state.inode(at: path), current.id == inode.id else { return ([], []) }
       var entries = deletionEntries(forSubtreeOf: current.id, in: state)
       if let touch = touchedParent(current.parentID, in: state, at: time) { entries.append(touch) }
-      return (entries, state.subtree(of: current.id).flatMap(\.blockIds))
+      return (entries, state.subtree(of: current.id).filter { $0.kind == .file })
     }
     // Cached copies of deleted files are useless: workers drop them with their next heartbeat.
-    blockMaster.free(removedBlocks)
+    // A file removed before it completed lists no blocks yet; its container names them. Blocks
+    // reported after this point are orphans (FileSystemMaster+WorkerReports.swift).
+    let openContainers = Set(removed.filter { !$0.completed }.map(\.blockContainerID))
+    blockMaster.free(removed.flatMap(\.blockIds) + blockMaster.cachedBlocks(inContainers: openContainers))
+    // A pending persist would write the removed file back into the under store.
+    blockMaster.cancelPersists(of: removed.map(\.id))
   }
 
   private func validateRemoval(

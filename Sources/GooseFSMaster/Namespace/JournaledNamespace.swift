@@ -28,6 +28,18 @@ final class JournaledNamespace: Sendable {
     try state.withLock { try body($0) }
   }
 
+  /// Like `read`, and also returns the journal sequence of the last entry the state reflects, for
+  /// `waitUntilDurable`: mutations apply before they are durable, so a read may see a change a
+  /// crash would still undo.
+  func readWithSequence<T>(_ body: (borrowing NamespaceState) throws -> T) rethrows -> (T, UInt64) {
+    try state.withLock { state in (try body(state), journal.lastSequence) }
+  }
+
+  /// Returns once every entry up to `sequence` is durable.
+  func waitUntilDurable(_ sequence: UInt64) async throws {
+    try await journal.waitUntilDurable(sequence)
+  }
+
   /// Plans entries against the current state, applies and journals them, then waits until they
   /// are durable. `plan` runs under the lock: it must not block.
   @discardableResult

@@ -11,6 +11,9 @@ struct NamespaceState: Equatable, Sendable {
   /// parent id → child name → child id.
   private(set) var children: [Int64: [String: Int64]] = [:]
   private(set) var mounts: [Int64: MountRecord] = [:]
+  /// block container id → the file whose blocks carry it (derived from `inodes`, for the block
+  /// master's orphan check: a worker's block id names its container, not its inode).
+  private(set) var fileByContainer: [Int64: Int64] = [:]
   private(set) var rootID: Int64?
   /// Counters only grow, so ids never repeat for the life of a journal, even across deletes.
   private(set) var nextInodeID: Int64 = 1
@@ -64,6 +67,10 @@ struct NamespaceState: Equatable, Sendable {
       }
       children[record.parentID, default: [:]][record.name] = record.id
     }
+    if let previous = inodes[record.id], previous.blockContainerID != record.blockContainerID {
+      fileByContainer.removeValue(forKey: previous.blockContainerID)
+    }
+    if record.kind == .file, record.blockContainerID > 0 { fileByContainer[record.blockContainerID] = record.id }
     inodes[record.id] = record
     nextInodeID = max(nextInodeID, record.id + 1)
     nextBlockContainerID = max(nextBlockContainerID, record.blockContainerID + 1)
@@ -81,6 +88,7 @@ struct NamespaceState: Equatable, Sendable {
     }
     children[record.parentID]?.removeValue(forKey: record.name)
     children.removeValue(forKey: id)
+    if fileByContainer[record.blockContainerID] == id { fileByContainer.removeValue(forKey: record.blockContainerID) }
     inodes.removeValue(forKey: id)
   }
 

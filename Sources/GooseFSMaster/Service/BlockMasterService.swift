@@ -24,7 +24,7 @@ struct BlockMasterService: Goosefs_Grpc_BlockMaster.ServiceProtocol {
     request: ServerRequest<Goosefs_Grpc_RegisterWorkerRequest>, context: ServerContext
   ) async throws -> ServerResponse<Goosefs_Grpc_RegisterWorkerResponse> {
     try await RPCHandling.unary(request) { m, _ in
-      blocks.register(
+      try await master.registerWorker(
         id: m.workerID, address: WorkerNetAddress(m.address), tiers: m.tiers.map(TierCapacity.init),
         blocks: m.blocks.map { ($0.blockID, $0.tierAlias) }, startTimeMs: m.startTimeMs, usageSequence: m.usageSequence)
       return Goosefs_Grpc_RegisterWorkerResponse()
@@ -35,7 +35,7 @@ struct BlockMasterService: Goosefs_Grpc_BlockMaster.ServiceProtocol {
     request: ServerRequest<Goosefs_Grpc_WorkerHeartbeatRequest>, context: ServerContext
   ) async throws -> ServerResponse<Goosefs_Grpc_WorkerHeartbeatResponse> {
     try await RPCHandling.unary(request) { m, _ in
-      let commands = blocks.heartbeat(
+      let commands = try await master.workerHeartbeat(
         id: m.workerID, tiers: m.tiers.map(TierCapacity.init), usageSequence: m.usageSequence,
         added: m.addedBlocks.map { ($0.blockID, $0.tierAlias) },
         removed: m.removedBlockIds, metricDeltas: m.metricDeltas)
@@ -61,7 +61,7 @@ struct BlockMasterService: Goosefs_Grpc_BlockMaster.ServiceProtocol {
     request: ServerRequest<Goosefs_Grpc_CommitBlockRequest>, context: ServerContext
   ) async throws -> ServerResponse<Goosefs_Grpc_CommitBlockResponse> {
     try await RPCHandling.unary(request) { m, _ in
-      try blocks.commitBlock(
+      try await master.commitBlock(
         worker: m.workerID, block: m.blockID, tier: m.tierAlias, tiers: m.tiers.map(TierCapacity.init),
         usageSequence: m.usageSequence)
       return Goosefs_Grpc_CommitBlockResponse()
