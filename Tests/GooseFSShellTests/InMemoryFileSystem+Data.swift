@@ -76,7 +76,9 @@ extension InMemoryFileSystem {
       guard entry.completed else { throw GooseFSError(.failedPrecondition, "File \(path) is not completed") }
       // Seeded without contents: zeros of the recorded length.
       let bytes = state.data[path]?.bytes ?? [UInt8](repeating: 0, count: Int(entry.length))
-      return InMemoryInStream(info: Self.withData(entry, state, blockLocations: true), bytes: bytes, chunkLimit: state.readChunkLimit)
+      return InMemoryInStream(
+        info: Self.withData(entry, state, blockLocations: true), bytes: bytes, chunkLimit: state.readChunkLimit,
+        failingAfter: state.failingReads[path])
     }
   }
 

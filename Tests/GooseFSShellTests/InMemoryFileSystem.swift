@@ -33,6 +33,8 @@ final class InMemoryFileSystem: DataFileSystem {
     var failingCachePaths: Set<String> = []
     var failingWritePaths: Set<String> = []
     var failingPersistPaths: Set<String> = []
+    /// Reads of these paths fail once this many bytes were returned (a worker dying mid-file).
+    var failingReads: [String: Int] = [:]
   }
 
   let state = Mutex(State())

@@ -3,21 +3,27 @@ import GooseFSCore
 import NIOCore
 import Synchronization
 
-/// Reads a byte array, at most `chunkLimit` bytes per call so that callers must loop.
+/// Reads a byte array, at most `chunkLimit` bytes per call so that callers must loop. With
+/// `failingAfter`, a read past that many bytes throws (a worker that died mid-file).
 final class InMemoryInStream: FileInStream {
   let info: FileInfo
   private let bytes: [UInt8]
   private let chunkLimit: Int
+  private let failingAfter: Int?
   private let position = Mutex<Int64>(0)
 
-  init(info: FileInfo, bytes: [UInt8], chunkLimit: Int) {
+  init(info: FileInfo, bytes: [UInt8], chunkLimit: Int, failingAfter: Int? = nil) {
     self.info = info
     self.bytes = bytes
     self.chunkLimit = max(chunkLimit, 1)
+    self.failingAfter = failingAfter
   }
 
+  static let workerLost = "Connection to worker lost while reading"
+
   func read(maxLength: Int) async throws -> ByteBuffer {
-    position.withLock { position in
+    try position.withLock { position in
+      if let failingAfter, position >= failingAfter { throw GooseFSError(.unavailable, Self.workerLost) }
       let chunk = slice(from: position, maxLength: maxLength)
       position += Int64(chunk.readableBytes)
       return chunk
@@ -26,6 +32,7 @@ final class InMemoryInStream: FileInStream {
 
   func pread(at position: Int64, maxLength: Int) async throws -> ByteBuffer {
     guard position >= 0 else { throw GooseFSError(.invalidArgument, "Negative position \(position)") }
+    if let failingAfter, position >= failingAfter { throw GooseFSError(.unavailable, Self.workerLost) }
     return slice(from: position, maxLength: maxLength)
   }
 

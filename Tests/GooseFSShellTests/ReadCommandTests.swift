@@ -33,10 +33,12 @@ import Testing
   @Test func catErrors() async throws {
     let directory = try await ShellHarness.run(["fs", "cat", "/data"], fileSystem: seeded())
     #expect(directory.code == 255)
-    #expect(directory.stdout == "Path \"/data\" must be a file.\n")
+    #expect(directory.stderr == "Path \"/data\" must be a file.\n")
+    #expect(directory.bytes.isEmpty)
     let missing = try await ShellHarness.run(["fs", "cat", "/x"], fileSystem: seeded())
     #expect(missing.code == 255)
-    #expect(missing.stdout == "Path \"/x\" does not exist.\n")
+    #expect(missing.stderr == "Path \"/x\" does not exist.\n")
+    #expect(missing.bytes.isEmpty)
   }
 
   @Test func headDefaultsToOneKilobyte() async throws {
@@ -81,15 +83,17 @@ import Testing
   func badByteCounts(_ command: String) async throws {
     let zero = try await ShellHarness.run(["fs", command, "-c", "0", "/data/small"], fileSystem: seeded())
     #expect(zero.code == 255)
-    #expect(zero.stdout == "specified bytes must be > 0\n")
+    #expect(zero.stderr == "specified bytes must be > 0\n")
     let words = try await ShellHarness.run(["fs", command, "-c", "lots", "/data/small"], fileSystem: seeded())
     #expect(words.code == 255)
-    #expect(words.lines[0] == "Invalid value lots for -c: expected a size such as 1024 or 4KB")
-    #expect(words.lines[1] == "Usage: \(command) [-c <bytes>] <path>")
+    let wordsLines = words.stderr.split(separator: "\n").map(String.init)
+    #expect(wordsLines[0] == "Invalid value lots for -c: expected a size such as 1024 or 4KB")
+    #expect(wordsLines[1] == "Usage: \(command) [-c <bytes>] <path>")
     let directory = try await ShellHarness.run(["fs", command, "/data"], fileSystem: seeded())
-    #expect(directory.stdout == "Path \"/data\" must be a file.\n")
+    #expect(directory.stderr == "Path \"/data\" must be a file.\n")
     let missing = try await ShellHarness.run(["fs", command, "-c", "5", "/nope"], fileSystem: seeded())
-    #expect(missing.stdout == "Path \"/nope\" does not exist.\n")
+    #expect(missing.stderr == "Path \"/nope\" does not exist.\n")
+    for result in [zero, words, directory, missing] { #expect(result.bytes.isEmpty) }
   }
 
   @Test func checksumPrintsMd5WithoutCaching() async throws {

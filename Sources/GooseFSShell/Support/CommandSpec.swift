@@ -7,12 +7,18 @@ struct CommandSpec: Sendable {
   let options: [OptionSpec]
   /// Allowed number of positional arguments; checked before `run`.
   let arguments: ClosedRange<Int>
+  /// Where the command's failure text goes. Alluxio prints every failure on stdout and Fluid
+  /// parses some of it (`fs ls` of a missing path), so that stays the rule; a command whose
+  /// stdout is a file's bytes (`cat`, `copyToLocal <src> -`) sends it to stderr instead, so an
+  /// error can never be mistaken for data. Called with `nil` when the arguments did not parse.
+  let errorStream: @Sendable (ParsedArguments?) -> ShellOutput.Stream
   /// Returns the exit code (0 success, -1 failure as in Alluxio; `fs test` returns 1 for false).
   let run: @Sendable (ParsedArguments, CommandContext) async throws -> Int32
 
   init(
     name: String, usage: String, description: String, options: [OptionSpec] = [],
     arguments: ClosedRange<Int>,
+    errorStream: @escaping @Sendable (ParsedArguments?) -> ShellOutput.Stream = { _ in .standardOutput },
     run: @escaping @Sendable (ParsedArguments, CommandContext) async throws -> Int32
   ) {
     self.name = name
@@ -20,6 +26,7 @@ struct CommandSpec: Sendable {
     self.description = description
     self.options = options
     self.arguments = arguments
+    self.errorStream = errorStream
     self.run = run
   }
 

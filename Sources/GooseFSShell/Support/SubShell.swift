@@ -3,7 +3,8 @@ import GooseFSCore
 /// A command family (`goosefs fs …`) with Alluxio AbstractShell behaviour: no arguments prints
 /// usage and fails, an unknown command prints `<cmd> is an unknown command.` and the usage,
 /// bad arguments print the reason and `Usage: …`, and a failing command prints its error
-/// message on stdout. All failures exit 255 (Alluxio's -1).
+/// message on stdout — or on stderr for a command whose stdout is data (`CommandSpec.errorStream`).
+/// All failures exit 255 (Alluxio's -1).
 struct SubShell: Sendable {
   let name: String
   let commands: [CommandSpec]
@@ -27,26 +28,27 @@ struct SubShell: Sendable {
       printUsage(output)
       return ExitCode.failure
     }
+    var parsed: ParsedArguments?
     do {
-      let parsed = try command.parse(Array(arguments.dropFirst()))
-      return try await command.run(parsed, context)
-    } catch let failure as ShellFailure {
-      switch failure {
-      case .usage(let message):
-        output.line(message)
-        output.line("Usage: \(command.usage)")
-        output.line(command.description)
-      case .message(let message):
-        output.line(message)
+      let arguments = try command.parse(Array(arguments.dropFirst()))
+      parsed = arguments
+      return try await command.run(arguments, context)
+    } catch {
+      let stream = command.errorStream(parsed)
+      for line in Self.failureLines(error, command: command) {
+        output.write(line + "\n", to: stream)
       }
       return ExitCode.failure
-    } catch let error as GooseFSError {
-      // Carries Alluxio's wording, e.g. `Path "/x" does not exist.`
-      output.line(error.message)
-      return ExitCode.failure
-    } catch {
-      output.line(String(describing: error))
-      return ExitCode.failure
+    }
+  }
+
+  private static func failureLines(_ error: any Error, command: CommandSpec) -> [String] {
+    switch error {
+    case ShellFailure.usage(let message):
+      [message, "Usage: \(command.usage)", command.description]
+    default:
+      // A GooseFSError carries Alluxio's wording, e.g. `Path "/x" does not exist.`
+      [ShellErrorText.message(of: error)]
     }
   }
 

@@ -23,15 +23,29 @@ enum CopyCommands {
   static let copyToLocal = CommandSpec(
     name: "copyToLocal",
     usage: "copyToLocal [--thread <num>] [--buffersize <bytes>] <src> <localDst>",
-    description: "Copies a file or a directory from the GooseFS filesystem to the local filesystem.",
+    description: "Copies a file or a directory from the GooseFS filesystem to the local filesystem. "
+      + "A localDst of - writes the file's contents to stdout (errors then go to stderr).",
     options: threadAndBufferOptions,
-    arguments: 2...2
+    arguments: 2...2,
+    errorStream: { arguments in
+      guard let arguments, isStandardOutput(arguments.positionals[1]) else { return .standardOutput }
+      return .standardError
+    }
   ) { arguments, context in
     let settings = try settings(arguments, context)
     let source = try ShellPath.normalize(arguments.positionals[0])
+    if isStandardOutput(arguments.positionals[1]) {
+      let (fileSystem, status) = try await ReadCommands.openableFile(source, context)
+      try await ReadCommands.printFile(status.path, in: fileSystem, chunkSize: settings.chunkSize, context)
+      return ExitCode.success
+    }
     let destination = CopyLocation.localArgument(arguments.positionals[1])
     return try await run(from: .goosefs(source), to: destination, recursive: true, settings, context)
   }
+
+  /// `-` as the local side of `copyToLocal` means stdout, as for `hdfs dfs -get` and most Unix
+  /// tools; a local file really named `-` is still reachable as `./-`.
+  private static func isStandardOutput(_ argument: String) -> Bool { argument == "-" }
 
   static let cp = CommandSpec(
     name: "cp",

@@ -2,20 +2,19 @@ import GooseFSClient
 import GooseFSCore
 
 /// `cat`, `head`, `tail`, `checksum`: commands that read one file's bytes. Contents go to stdout
-/// unchanged (no trailing newline is added), as Alluxio's `System.out.write`.
+/// unchanged (no trailing newline is added), as Alluxio's `System.out.write`; the errors of
+/// `cat`, `head` and `tail` go to stderr, so a read failing half-way leaves only file bytes in
+/// the stream a script redirected (`checksum` prints text and keeps Alluxio's stdout errors).
 enum ReadCommands {
   static let cat = CommandSpec(
     name: "cat",
     usage: "cat <path>",
     description: "Prints the file's contents to the console.",
-    arguments: 1...1
+    arguments: 1...1,
+    errorStream: dataErrors
   ) { arguments, context in
     let (fileSystem, status) = try await openableFile(arguments.positionals[0], context)
-    try await StreamTransfer.withOpenFile(status.path, in: fileSystem) { input in
-      try await StreamTransfer.forEachChunk(of: input, chunkSize: chunkSize) { chunk in
-        chunk.withUnsafeReadableBytes { context.output.write(raw: $0) }
-      }
-    }
+    try await printFile(status.path, in: fileSystem, chunkSize: chunkSize, context)
     return ExitCode.success
   }
 
@@ -24,7 +23,8 @@ enum ReadCommands {
     usage: "head [-c <bytes>] <path>",
     description: "Prints the file's first n bytes (by default, 1KB) to the console.",
     options: [.value("c", "-c")],
-    arguments: 1...1
+    arguments: 1...1,
+    errorStream: dataErrors
   ) { arguments, context in
     let count = try byteCount(arguments)
     let (fileSystem, status) = try await openableFile(arguments.positionals[0], context)
@@ -38,7 +38,8 @@ enum ReadCommands {
     usage: "tail [-c <bytes>] <path>",
     description: "Prints the file's last n bytes (by default, 1KB) to the console.",
     options: [.value("c", "-c")],
-    arguments: 1...1
+    arguments: 1...1,
+    errorStream: dataErrors
   ) { arguments, context in
     let count = try byteCount(arguments)
     let (fileSystem, status) = try await openableFile(arguments.positionals[0], context)
@@ -68,6 +69,20 @@ enum ReadCommands {
     return ExitCode.success
   }
 
+  /// For commands whose stdout is a file's bytes: failures of any kind, usage included, on stderr.
+  static let dataErrors: @Sendable (ParsedArguments?) -> ShellOutput.Stream = { _ in .standardError }
+
+  /// Streams a whole file to stdout in chunks (`cat`, `copyToLocal <src> -`).
+  static func printFile(
+    _ path: String, in fileSystem: any DataFileSystem, chunkSize: Int, _ context: CommandContext
+  ) async throws {
+    try await StreamTransfer.withOpenFile(path, in: fileSystem) { input in
+      try await StreamTransfer.forEachChunk(of: input, chunkSize: chunkSize) { chunk in
+        chunk.withUnsafeReadableBytes { context.output.write(raw: $0) }
+      }
+    }
+  }
+
   /// Alluxio's read buffer for `cat`.
   static let chunkSize = 1 << 20
   static let defaultByteCount: Int64 = 1024
@@ -80,7 +95,7 @@ enum ReadCommands {
   }
 
   /// Connects, and checks that the argument names an existing file.
-  private static func openableFile(
+  static func openableFile(
     _ argument: String, _ context: CommandContext
   ) async throws -> (any DataFileSystem, FileInfo) {
     let path = try ShellPath.normalize(argument)
