@@ -73,18 +73,15 @@ public struct MasterProcess: Sendable {
       "GooseFS master \(GooseFSVersion.current) serving cluster \(clusterID): rpc \(settings.bindHost):\(settings.rpcPort), web \(settings.webBindHost):\(settings.webPort).")
 
     try await withThrowingDiscardingTaskGroup { group in
-      group.addTask { try await server.serve() }
+      group.addTask { try await server.serveUntilCancelled() }
       group.addTask { await namespace.runCheckpointer() }
       group.addTask { await master.blockMaster.runLostWorkerDetector(interval: .milliseconds(settings.lostWorkerDetectionIntervalMs)) }
       group.addTask { await master.runTTLChecker(intervalMs: settings.ttlCheckIntervalMs, superuser: superuser) }
       group.addTask {
-        // Waits for cancellation, then stops the servers so the group can finish.
-        await withTaskCancellationHandler {
-          await AsyncStream<Void> { _ in }.first { _ in true }
-        } onCancel: {
-          // In-flight calls finish and are journaled; the journal closes after serve() returns.
-          server.beginGracefulShutdown()
-        }
+        // An empty stream ends when the task is cancelled; then the web server stops so the
+        // group can finish. (The gRPC server stops itself gracefully: in-flight calls finish
+        // and are journaled, and the journal closes after the group ends.)
+        await AsyncStream<Void> { _ in }.first { _ in true }
         await web.close()
       }
     }

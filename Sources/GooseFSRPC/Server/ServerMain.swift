@@ -42,6 +42,9 @@ public enum ServerMain {
       try await task.value
       return 0
     } catch is CancellationError {
+      // Stopped by a signal before the service was up (e.g. a worker still waiting for its
+      // master): a clean stop too.
+      logger.info("goosefs-\(name) stopped.")
       return 0
     } catch {
       logger.critical("goosefs-\(name) stopped: \(error)")
