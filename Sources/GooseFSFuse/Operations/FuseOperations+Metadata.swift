@@ -16,9 +16,9 @@ extension FuseOperations {
     {
       return request.reply(entry: entry(info, node: nodes.reference(path)))
     }
-    spawn(request) { [self] _ in
+    spawn(request) { [self] identity in
       let path = try childPath(parent, name)
-      let info = try await lookupStatus(path)
+      let info = try await lookupStatus(path, as: identity)
       let node = nodes.reference(path)
       request.reply(entry: entry(info, node: node))
     }
@@ -27,12 +27,12 @@ extension FuseOperations {
   /// With the metadata cache on, the first lookup that misses in a folder lists the whole folder
   /// (one call instead of one per name: a job opening the files of a dataset folder, or `stat`
   /// of each, then runs from the cache). Folders larger than the cache are not listed.
-  func lookupStatus(_ path: String) async throws -> FileInfo {
+  func lookupStatus(_ path: String, as caller: CallerIdentity) async throws -> FileInfo {
     let folder = FileSystemPaths.parent(path)
     guard cache.enabled, path != folder, !cache.wasListed(folder) else { return try await status(path) }
     let folderInfo = try await status(folder)
     guard folderInfo.isDirectory, folderInfo.childCount <= Int64(cache.maxSize) else { return try await status(path) }
-    try await listings.run(folder) { [self] in
+    try await listings.run(folder, as: caller) { [self] in
       try await listVisible(folder) { _ in }
       cache.markListed(folder)
     }
