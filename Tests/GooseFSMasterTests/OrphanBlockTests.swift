@@ -146,6 +146,25 @@ import Testing
     #expect(!master.blockMaster.isPersistScheduled(fileID: file))
   }
 
+  /// A file changed or deleted in the under store gets new block ids or goes: the cached copies
+  /// of its old content are freed by the sync that notices.
+  @Test func aSyncThatReplacesOrDropsAFileFreesItsOldBlocks() async throws {
+    defer { fixture.cleanUp() }
+    try fixture.write("changes", "one")
+    try fixture.write("vanishes", "two")
+    let (master, _) = try await fixture.open(syncIntervalMs: 0)
+    let changes = try await master.getStatus("/changes", syncIntervalMs: nil, caller: fixture.superuser).blockIDs
+    let vanishes = try await master.getStatus("/vanishes", syncIntervalMs: nil, caller: fixture.superuser).blockIDs
+    let id = master.blockMaster.workerID(for: worker)
+    try await register(master, id, changes + vanishes)
+    try fixture.write("changes", "one, then more")
+    try FileManager.default.removeItem(at: fixture.ufsRoot.appendingPathComponent("vanishes"))
+    let changed = try await master.getStatus("/changes", syncIntervalMs: 0, caller: fixture.superuser).blockIDs
+    // That sync listed "/": it also saw /vanishes gone.
+    #expect(changed != changes)
+    #expect(Set(try await beat(master, id).free) == Set(changes + vanishes))
+  }
+
   func fileID(_ master: FileSystemMaster, _ path: String) async throws -> Int64 {
     try master.namespace.read { state in try #require(state.inode(at: path)).id }
   }

@@ -85,9 +85,12 @@ extension FileSystemMaster {
     let ufs = try ufsManager.client(for: resolved.mount)
     let listing = try await ufs.list(resolved.ufsPath)
     let syncTime = now
-    try await namespace.mutate { state in
-      (try reconcile(directoryPath: path, directoryID: directory.id, listing: listing, in: state), ())
+    let released = try await namespace.mutate { state -> ([JournalEntry], [Int64]) in
+      let entries = try reconcile(directoryPath: path, directoryID: directory.id, listing: listing, in: state)
+      return (entries, state.blocksReleased(by: entries))
     }
+    // Cached copies of files gone from the under store, or changed there, are stale.
+    if !released.isEmpty { blockMaster.free(released) }
     lastSyncTimes.withLock { $0[directory.id] = syncTime }
     return true
   }

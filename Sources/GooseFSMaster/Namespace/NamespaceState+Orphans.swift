@@ -15,4 +15,21 @@ extension NamespaceState {
     if index < file.blockIds.count, file.blockIds[index] == blockID { return false }
     return !file.blockIds.contains(blockID)
   }
+
+  /// The block ids `entries` stop referencing, planned against this state before they apply: the
+  /// blocks of deleted files and the old blocks of files given a new container (their content
+  /// changed in the under store).
+  func blocksReleased(by entries: [JournalEntry]) -> [Int64] {
+    entries.flatMap { entry -> [Int64] in
+      switch entry.entry {
+      case .deleteInode(let delete):
+        return inodes[delete.id]?.blockIds ?? []
+      case .upsertInode(let record):
+        guard let old = inodes[record.id], old.blockContainerID != record.blockContainerID else { return [] }
+        return old.blockIds
+      default:
+        return []
+      }
+    }
+  }
 }
