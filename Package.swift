@@ -186,8 +186,8 @@ let package = Package(
     .testTarget(
       name: "GooseFSIntegrationTests",
       dependencies: [
-        "GooseFSCore", "GooseFSClient", "GooseFSTestSupport", "FuseTestKit", "goosefs-master", "goosefs-worker", "goosefs",
-        "goosefs-fuse",
+        "GooseFSCore", "GooseFSClient", "GooseFSWorker", "GooseFSTestSupport", "FuseTestKit", "goosefs-master",
+        "goosefs-worker", "goosefs", "goosefs-fuse",
       ],
       swiftSettings: swiftSettings
     ),

@@ -13,10 +13,13 @@ import Synchronization
 public final class WorkerProcess: Sendable {
   private let configuration: Configuration
   private let logger: Logger
+  private let storeOptions: TieredBlockStore.Options
 
-  public init(configuration: Configuration, logger: Logger) {
+  /// `storeOptions` is for tests (an injected slow fsync); the executable uses the defaults.
+  public init(configuration: Configuration, logger: Logger, storeOptions: TieredBlockStore.Options = .init()) {
     self.configuration = configuration
     self.logger = logger
+    self.storeOptions = storeOptions
   }
 
   /// Runs until the surrounding task is cancelled (SIGTERM/SIGINT).
@@ -61,7 +64,7 @@ public final class WorkerProcess: Sendable {
       let sync = MasterSync(connection: connection, address: address, metrics: metrics, startTimeMs: startTimeMs, logger: logger)
       let clusterID = try await Self.waitForMaster(sync, logger: logger)
       let store = try await TieredBlockStore.open(
-        layout: layout, clusterID: clusterID, io: io, executor: executor, logger: logger)
+        layout: layout, clusterID: clusterID, io: io, executor: executor, logger: logger, options: storeOptions)
       let caching = CachingBlocks()
       let context = WorkerContext(
         store: store, io: io, master: sync,
