@@ -163,7 +163,9 @@ let package = Package(
     .testTarget(name: "GooseFSUFSTests", dependencies: ["GooseFSUFS", "GooseFSTestSupport"], swiftSettings: swiftSettings),
     .testTarget(
       name: "GooseFSMasterTests",
-      dependencies: ["GooseFSMaster", "GooseFSJournal", "GooseFSUFS", "GooseFSRPC"],
+      dependencies: [
+        "GooseFSMaster", "GooseFSJournal", "GooseFSUFS", "GooseFSRPC", .product(name: "NIOPosix", package: "swift-nio"),
+      ],
       swiftSettings: swiftSettings
     ),
     .testTarget(

@@ -21,7 +21,9 @@ enum CheckpointFile {
       PosixFile.closeFile(fd)
     } catch {
       PosixFile.closeFile(fd)
-      try? PosixFile.removeFile(temporaryPath)
+      // Best effort: recovery deletes leftover temporary checkpoints, and the write's own error
+      // is the one to report.
+      do { try PosixFile.removeFile(temporaryPath) } catch {}
       throw error
     }
     try PosixFile.renameFile(temporaryPath, to: finalPath)

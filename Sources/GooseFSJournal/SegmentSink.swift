@@ -114,7 +114,15 @@ final class SegmentSink {
 
   func close() {
     if let fd = currentDescriptor {
-      if currentNeedsSync, let segment = current { try? PosixFile.syncFile(fd, path: segment.path) }
+      if currentNeedsSync, let segment = current {
+        do {
+          try PosixFile.syncFile(fd, path: segment.path)
+        } catch {
+          // Group commit acknowledges an entry only after its sync, so what this loses was never
+          // acknowledged; recovery truncates whatever did not reach the disk.
+          logger.error("Could not sync journal segment \(segment.path) at close: \(error)")
+        }
+      }
       PosixFile.closeFile(fd)
     }
     currentDescriptor = nil

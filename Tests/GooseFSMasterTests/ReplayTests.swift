@@ -1,5 +1,6 @@
 import Foundation
 import GooseFSCore
+import NIOPosix
 import Testing
 
 @testable import GooseFSMaster
@@ -120,7 +121,7 @@ import Testing
     let created = try await master.createDirectory(
       CreateDirectoryRequest(path: "/gone", recursive: false, allowExists: false, mode: nil, persist: false), caller: fixture.superuser)
     try await master.remove("/gone", recursive: false, goosefsOnly: false, caller: fixture.superuser)
-    try namespace.writeCheckpoint()
+    try await NIOThreadPool.singleton.runIfActive { try namespace.writeCheckpoint() }
     namespace.close()
     let (reopenedMaster, reopened) = try await fixture.open()
     let next = try await reopenedMaster.createDirectory(

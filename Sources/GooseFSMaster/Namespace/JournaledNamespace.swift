@@ -2,6 +2,7 @@ import GooseFSCore
 import GooseFSJournal
 import GooseFSRPC
 import Logging
+import NIOPosix
 import Synchronization
 
 /// The single writer of the namespace. Mutations are planned from the current state and applied
@@ -67,7 +68,9 @@ final class JournaledNamespace: Sendable {
   }
 
   /// Writes a checkpoint of the current state. The state is copied under the lock (cheap:
-  /// copy-on-write) and serialised outside it, so mutations continue meanwhile.
+  /// copy-on-write) and serialised outside it, so mutations continue meanwhile. Blocks on the
+  /// checkpoint's fsyncs: async code runs it on NIO's blocking-work pool (`runCheckpointer`).
+  @available(*, noasync, message: "fsyncs: run it on a blocking-work thread")
   func writeCheckpoint() throws {
     let (snapshot, sequence) = state.withLock { state in (state, journal.lastSequence) }
     let payload: [UInt8] = try snapshot.checkpoint().serializedBytes()
@@ -80,7 +83,9 @@ final class JournaledNamespace: Sendable {
     for await _ in checkpointSignals {
       if Task.isCancelled { return }
       do {
-        try writeCheckpoint()
+        // Serialising and fsyncing a large namespace takes seconds: never on the cooperative pool,
+        // where it would stall RPCs.
+        try await NIOThreadPool.singleton.runIfActive { try self.writeCheckpoint() }
       } catch {
         logger.error("Journal checkpoint failed: \(error). The journal keeps growing until one succeeds.")
       }
