@@ -115,6 +115,24 @@ import Testing
     #expect(master.heartbeat(id: idB, tiers: [], added: [], removed: [], metricDeltas: [:]).persist.map(\.fileID) == [5])
   }
 
+  /// A worker killed and restarted before it counts as lost lost its queued persist jobs with its
+  /// process: the new process (another start time) gets them again; a re-registration of the same
+  /// process (after a failed heartbeat) does not, so a running job is not written twice.
+  @Test func aRestartedWorkerIsHandedItsPersistJobsAgain() {
+    let master = Self.blockMaster()
+    let a = WorkerNetAddress(host: "a", rpcPort: 1)
+    let id = master.workerID(for: a)
+    master.register(id: id, address: a, tiers: Self.memTier, blocks: [(10, "MEM")], startTimeMs: 100)
+    master.schedulePersist(
+      PersistJob(
+        fileID: 5, path: "/f", mountID: 1, ufsPath: "/u/f", length: 1, blocks: [FileBlockInfo(blockID: 10, offset: 0, length: 1)]))
+    #expect(master.heartbeat(id: id, tiers: [], added: [], removed: [], metricDeltas: [:]).persist.map(\.fileID) == [5])
+    master.register(id: id, address: a, tiers: Self.memTier, blocks: [(10, "MEM")], startTimeMs: 100)
+    #expect(master.heartbeat(id: id, tiers: [], added: [], removed: [], metricDeltas: [:]).persist.isEmpty, "same process")
+    master.register(id: id, address: a, tiers: Self.memTier, blocks: [(10, "MEM")], startTimeMs: 200)
+    #expect(master.heartbeat(id: id, tiers: [], added: [], removed: [], metricDeltas: [:]).persist.map(\.fileID) == [5])
+  }
+
   @Test func clusterMetricsSumKnownCountersAndIgnoreInventedOnes() {
     let metrics = ClusterMetrics()
     metrics.add(["Cluster.BytesReadUfsAll": 100, "Cluster.Evil": 5, "Cluster.BytesReadRemote": -3])

@@ -220,7 +220,13 @@ final class BlockFileOutStream: FileOutStream, @unchecked Sendable {
       await through.connection.close()
       self.through = nil
     }
-    try? await access.fileSystem.remove(path, recursive: false, goosefsOnly: !writeType.persistsSynchronously)
+    do {
+      try await access.fileSystem.remove(path, recursive: false, goosefsOnly: !writeType.persistsSynchronously)
+    } catch {
+      // The caller is already failing with the write's own error. An incomplete file that stays
+      // behind holds no space for long: removing it later frees its blocks (docs/architecture.md,
+      // "Orphaned blocks"), and `fs ls` shows it as incomplete until then.
+    }
   }
 
   private func enter() throws {

@@ -84,7 +84,11 @@ final class LocalBlockReader: BlockReader {
         }
         fd = try DescriptorPassingClient.open(socketPath: socketPath, blockID: blockID).fd
       } catch {
-        _ = try? await connection.call(op: .closeLocal, blockID: blockID)
+        do {
+          _ = try await connection.call(op: .closeLocal, blockID: blockID)
+        } catch {
+          // The failed call closed the connection, which ends the lease on the worker's side too.
+        }
         throw error
       }
     }
@@ -157,9 +161,12 @@ final class LocalBlockReader: BlockReader {
     if let mapping, let base = mapping.baseAddress { munmap(UnsafeMutableRawPointer(mutating: base), mapping.count) }
     mapping = nil
     Glibc.close(fd)
-    if (try? await connection.call(op: .closeLocal, blockID: blockID)) != nil {
+    do {
+      _ = try await connection.call(op: .closeLocal, blockID: blockID)
       pool.checkin(connection)
-    } else {
+    } catch {
+      // A worker that died or broke the exchange: closing the connection ends the lease there
+      // (the worker releases a connection's leases when it ends), and the pool never sees it again.
       await connection.close()
     }
   }

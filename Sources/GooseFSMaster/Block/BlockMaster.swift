@@ -42,10 +42,17 @@ final class BlockMaster: Sendable {
     id: Int64, address: WorkerNetAddress, tiers: [TierCapacity], blocks: [(Int64, String)], startTimeMs: Int64,
     usageSequence: UInt64 = 0
   ) {
-    registry.withLock {
-      $0.register(
+    let restarted = registry.withLock { registry -> Bool in
+      let previousStart = registry.workers[id]?.startTimeMs
+      registry.register(
         id: id, address: address, tiers: tiers, blocks: blocks, startTimeMs: startTimeMs, usageSequence: usageSequence,
         now: .now)
+      return previousStart.map { $0 != 0 && $0 != startTimeMs } ?? false
+    }
+    if restarted {
+      // A new process (killed and restarted within the lost-worker timeout) has an empty persist
+      // queue: the jobs the old one held are handed out again rather than waiting forever.
+      unassignPersists(of: id)
     }
     logger.info("Worker \(id) registered from \(address.hostAndPort) with \(blocks.count) blocks.")
   }
@@ -116,11 +123,16 @@ final class BlockMaster: Sendable {
     let lost = registry.withLock { $0.markLost(olderThan: workerTimeout, now: now) }
     for worker in lost {
       logger.warning("Worker \(worker.id) at \(worker.address.hostAndPort) is lost: no heartbeat for \(workerTimeout).")
-      persistJobs.withLock { jobs in
-        for (fileID, job) in jobs where job.assignedWorker == worker.id {
-          // A cancelled job's file is gone: nobody is to write it again.
-          if job.cancelled { jobs[fileID] = nil } else { jobs[fileID]?.assignedWorker = nil }
-        }
+      unassignPersists(of: worker.id)
+    }
+  }
+
+  /// The worker will not finish the persist jobs it was given (lost, or restarted).
+  private func unassignPersists(of workerID: Int64) {
+    persistJobs.withLock { jobs in
+      for (fileID, job) in jobs where job.assignedWorker == workerID {
+        // A cancelled job's file is gone: nobody is to write it again.
+        if job.cancelled { jobs[fileID] = nil } else { jobs[fileID]?.assignedWorker = nil }
       }
     }
   }

@@ -92,7 +92,11 @@ enum BlockFiles {
       try rename(temporaryPath, to: path)
     } catch {
       close(fd)
-      try? remove(temporaryPath)
+      do {
+        try remove(temporaryPath)
+      } catch {
+        // Start-up deletes leftover temporary files; the write's own error is the one to report.
+      }
       throw error
     }
   }

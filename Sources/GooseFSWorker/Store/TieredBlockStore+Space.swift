@@ -103,7 +103,11 @@ extension TieredBlockStore {
         try BlockFiles.copy(from: source.blockPath(blockID), to: temporary, length: length, sync: options.syncOnCommit)
         try BlockFiles.rename(temporary, to: destination.blockPath(blockID))
       } catch {
-        try? BlockFiles.remove(temporary)
+        do {
+          try BlockFiles.remove(temporary)
+        } catch {
+          logger.warning("Could not delete the partial copy \(temporary) of block \(blockID): \(error); start-up removes it")
+        }
         throw error
       }
       try writeMetadata(blockID, length: length, persisted: persisted, in: destination)

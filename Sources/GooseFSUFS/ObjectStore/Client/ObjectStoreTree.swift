@@ -74,7 +74,12 @@ enum ObjectStoreTree {
       }
       try await client.completeMultipartUpload(destination, uploadID: uploadID, parts: await parts.all)
     } catch {
-      try? await client.abortMultipartUpload(destination, uploadID: uploadID)
+      do {
+        try await client.abortMultipartUpload(destination, uploadID: uploadID)
+      } catch {
+        // The copy's own error is the one to report; an upload left open holds parts until the
+        // bucket's lifecycle rule for incomplete uploads removes them.
+      }
       throw error
     }
   }
