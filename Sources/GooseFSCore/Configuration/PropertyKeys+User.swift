@@ -56,9 +56,6 @@ extension PropertyKeys {
     "Idle time after which a pooled master connection is closed.")
   public static let userBlockWorkerClientPoolMin = PropertyKey(
     "goosefs.user.block.worker.client.pool.min", default: "0", .integer, "Worker connections kept open.")
-  public static let userBlockWorkerClientPoolMax = PropertyKey(
-    "goosefs.user.block.worker.client.pool.max", default: "1024", .integer,
-    "Block streams a client has open to one worker at once; more wait for one to be given back.")
   public static let userBlockAvoidEvictionPolicyReservedSizeBytes = PropertyKey(
     "goosefs.user.block.avoid.eviction.policy.reserved.size.bytes", default: "0MB", .byteSize,
     "Space LocalFirstAvoidEvictionPolicy keeps free on a worker.")
@@ -128,7 +125,6 @@ extension PropertyKeys {
     "How often the namespace mapping for transparent acceleration is refreshed.")
 
   static let userKeys: [PropertyKey] = [
-    userBlockWorkerClientPoolMax,
     userHostname, userBlockSizeBytesDefault, userFileReadtypeDefault, userFileWritetypeDefault,
     userFileReplicationMin, userFileReplicationMax, userFileReplicationDurable, userFileMetadataSyncInterval,
     userFileMetadataLoadType, userFileCreateTtl, userFileCreateTtlAction, userFileBufferBytes,
