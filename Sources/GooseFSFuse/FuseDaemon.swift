@@ -40,6 +40,11 @@ public enum FuseDaemon {
       }
       session.close()
       logger.info("Unmounted \(mountPoint) (session loop ended with \(result)).")
+      // How close the mount came to its limit: a high-water mark at the limit under normal load
+      // says goosefs.fuse.requests.max is what slows it.
+      let usage = operations.requestSlots.usage
+      logger.info(
+        "FUSE requests worked on at once: at most \(usage.highWater) (goosefs.fuse.requests.max \(settings.requestsMax)), \(usage.inUse) left.")
     }
   }
 

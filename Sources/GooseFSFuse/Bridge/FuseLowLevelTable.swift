@@ -136,5 +136,9 @@ enum FuseConnectionSetup {
     }
     // Our own writes are sent at once (no writeback cache): the commit on close sees them all.
     connection.pointee.want &= ~UInt32(FUSE_CAP_WRITEBACK_CACHE)
+    // The kernel's own queue: at most this many background requests outstanding; past 3/4 of it
+    // the bdi reports congestion and read-ahead backs off (the kernel default is 12 and 9).
+    connection.pointee.max_background = UInt32(settings.maxBackground)
+    connection.pointee.congestion_threshold = UInt32(max(1, settings.maxBackground * 3 / 4))
   }
 }

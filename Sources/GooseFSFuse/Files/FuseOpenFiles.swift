@@ -5,14 +5,15 @@ import Synchronization
 final class FuseHandle: Sendable {
   let node: UInt64
   /// Reads, writes, flushes and the release of this handle, in the kernel's order.
-  let queue = SerialJobQueue()
+  let queue: SerialJobQueue
   let writer: FuseFileWriter?
   let reader: Mutex<FuseFileReader?>
   /// The writer's version the reader was opened at (a commit makes older readers stale).
   let readerVersion = Mutex(0)
 
-  init(node: UInt64, writer: FuseFileWriter?) {
+  init(node: UInt64, writer: FuseFileWriter?, queueLimit: Int) {
     self.node = node
+    self.queue = SerialJobQueue(limit: queueLimit)
     self.writer = writer
     self.reader = Mutex(nil)
   }

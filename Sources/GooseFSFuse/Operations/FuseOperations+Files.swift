@@ -34,7 +34,7 @@ extension FuseOperations {
           changed(path)
         }
       }
-      let handle = openFiles.add(FuseHandle(node: node, writer: writer))
+      let handle = openFiles.add(FuseHandle(node: node, writer: writer, queueLimit: settings.handleQueueMax))
       request.reply(
         open: FuseOpenReply(
           handle: handle, directIO: settings.mountOptions.directIO,
@@ -67,7 +67,7 @@ extension FuseOperations {
       let node = nodes.reference(path)
       let writer = openFiles.attachWriter(node) { makeWriter(node: node, info: info, identity: identity) }
       try await writer.adopt(stream)
-      let handle = openFiles.add(FuseHandle(node: node, writer: writer))
+      let handle = openFiles.add(FuseHandle(node: node, writer: writer, queueLimit: settings.handleQueueMax))
       request.reply(
         create: entry(info, node: node),
         handle: FuseOpenReply(handle: handle, directIO: settings.mountOptions.directIO, keepCache: false, flags: flags))

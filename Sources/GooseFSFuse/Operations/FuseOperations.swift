@@ -21,6 +21,9 @@ final class FuseOperations: Sendable {
   let openFiles = FuseOpenFiles()
   let directories = FuseDirectoryHandles()
   let listings = SharedListings()
+  /// Requests being worked on (`goosefs.fuse.requests.max`) and their interrupts.
+  let requestSlots: BlockingSlots
+  let interrupts = FuseInterrupts()
   let logger: Logger
   /// The uid that mounted (allow_root lets only it and root in).
   let ownerUID = getuid()
@@ -50,11 +53,17 @@ final class FuseOperations: Sendable {
     self.identities = FuseIdentities(
       translate: settings.translateUsers, mountUID: options.uid ?? getuid(), mountGID: options.gid ?? getgid())
     self.attributes = FuseAttributes(identities: identities)
+    self.requestSlots = BlockingSlots(limit: settings.requestsMax)
     self.logger = logger
     self.onFirstRequest = onFirstRequest
   }
 
   /// Runs `body` as the request's caller; an error thrown before it replied becomes the errno.
+  /// At most `goosefs.fuse.requests.max` requests are worked on at once: beyond that the libfuse
+  /// thread waits here for a slot (it is a thread, not a task, so waiting is backpressure to the
+  /// kernel, never a stalled cooperative pool). An interrupt from the kernel cancels the
+  /// request's task and the request is answered `EINTR`.
+  @available(*, noasync, message: "called on libfuse threads")
   func spawn(
     _ request: FuseRequest, on queue: SerialJobQueue? = nil,
     _ body: @escaping @Sendable (CallerIdentity) async throws -> Void
@@ -65,18 +74,41 @@ final class FuseOperations: Sendable {
     let caller = request.caller
     guard permits(caller.uid) else { return request.fail(EACCES) }
     let identity = identities.caller(uid: caller.uid, gid: caller.gid)
-    let job: SerialJobQueue.Job = { [logger] in
-      do {
-        try await MasterConnection.$actingCaller.withValue(identity) { try await body(identity) }
-      } catch {
-        let code = FuseErrno.code(for: error)
-        if code == EIO || code == ENOSPC || code == ETIMEDOUT {
-          logger.warning("Request of pid \(caller.pid) failed with errno \(code): \(error)")
+    requestSlots.acquire()
+    let id = interrupts.register(request)
+    // A task of its own per request (not a task-group child) because an interrupt must cancel
+    // exactly this request's work; the slots bound how many exist.
+    let start: @Sendable () -> Task<Void, Never> = { [self] in
+      let work = Task { [self] in
+        do {
+          try await MasterConnection.$actingCaller.withValue(identity) { try await body(identity) }
+          interrupts.finished(id)
+        } catch {
+          let interrupted = interrupts.finished(id)
+          let code = interrupted ? EINTR : FuseErrno.code(for: error)
+          if interrupted {
+            logger.info("Request of pid \(caller.pid) interrupted: its work was cancelled.")
+          } else if code == EIO || code == ENOSPC || code == ETIMEDOUT {
+            logger.warning("Request of pid \(caller.pid) failed with errno \(code): \(error)")
+          }
+          request.fail(code)
         }
-        request.fail(code)
+        requestSlots.release()
       }
+      interrupts.started(id, work)
+      return work
     }
-    if let queue { queue.submit(job) } else { Task { await job() } }
+    guard let queue else {
+      _ = start()
+      return
+    }
+    let queued = queue.submit { await start().value }
+    if !queued {
+      // The handle was released: nothing will run this request.
+      interrupts.finished(id)
+      requestSlots.release()
+      request.fail(EBADF)
+    }
   }
 
   /// allow_root: the kernel lets everyone in (libfuse3 has only allow_other); we admit root and
