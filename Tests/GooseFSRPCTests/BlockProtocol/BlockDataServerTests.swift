@@ -5,6 +5,48 @@ import XCTest
 @testable import GooseFSRPC
 
 final class BlockDataServerTests: XCTestCase {
+  /// Beyond goosefs.worker.network.connections.max, a connection's first request is refused with
+  /// resourceExhausted (a client fails over) and the open ones keep working; a slot freed by a
+  /// closed connection is usable again. 40 connections against a limit of 3: nothing crashes.
+  func testConnectionsBeyondTheLimitAreRefusedClearly() async throws {
+    let block = BlockTestSupport.pattern(size: 64 << 10)
+    try await BlockTestSupport.withServer(maxConnections: 3, handler: TestWorker.reads(from: .memory(block))) { server in
+      var kept: [BlockDataConnection] = []
+      for _ in 0..<3 {
+        let connection = try await BlockTestSupport.connect(server)
+        let received = try await BlockTestSupport.collect(try await connection.read(blockID: 1, offset: 0, length: 64 << 10))
+        XCTAssertEqual(received, block)
+        kept.append(connection)
+      }
+      try await withThrowingTaskGroup(of: Void.self) { group in
+        for _ in 0..<40 {
+          group.addTask {
+            let extra = try await BlockTestSupport.connect(server)
+            do {
+              _ = try await BlockTestSupport.collect(try await extra.read(blockID: 1, offset: 0, length: 64 << 10))
+              XCTFail("a connection beyond the limit was served")
+            } catch {
+              BlockTestSupport.assertGooseFSError(error, .resourceExhausted, containing: "goosefs.worker.network.connections.max")
+            }
+            await extra.close()
+          }
+        }
+        try await group.waitForAll()
+      }
+      for connection in kept {
+        let received = try await BlockTestSupport.collect(try await connection.read(blockID: 1, offset: 0, length: 64 << 10))
+        XCTAssertEqual(received, block)
+      }
+      await kept.removeLast().close()
+      try await BlockTestSupport.waitUntil("the closed connection's slot is free") { server.connectionCount == 2 }
+      let again = try await BlockTestSupport.connect(server)
+      let received = try await BlockTestSupport.collect(try await again.read(blockID: 1, offset: 0, length: 64 << 10))
+      XCTAssertEqual(received, block)
+      await again.close()
+      for connection in kept { await connection.close() }
+    }
+  }
+
   func testGracefulCloseEndsIdleConnectionsAndRunReturns() async throws {
     let block = BlockTestSupport.pattern(size: 1 << 20)
     let server = try await BlockDataServer.bind(

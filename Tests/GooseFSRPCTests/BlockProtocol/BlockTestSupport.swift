@@ -15,12 +15,13 @@ enum BlockTestSupport {
   /// and its `run` must then return (a hanging run fails the test by timeout of the test runner).
   static func withServer<Result: Sendable>(
     group: any EventLoopGroup = BlockTestSupport.group,
-    configuration: BlockProtocolConfiguration = BlockProtocolConfiguration(),
+    configuration: BlockProtocolConfiguration = BlockProtocolConfiguration(), maxConnections: Int = 1024,
     handler: @escaping BlockDataServer.Handler,
     _ body: (BlockDataServer) async throws -> Result
   ) async throws -> Result {
     let server = try await BlockDataServer.bind(
-      host: "127.0.0.1", port: 0, group: group, configuration: configuration, handler: handler)
+      host: "127.0.0.1", port: 0, group: group, configuration: configuration, maxConnections: maxConnections,
+      handler: handler)
     return try await withThrowingTaskGroup(of: Void.self) { group in
       group.addTask { try await server.run() }
       do {
