@@ -1,0 +1,141 @@
+import FuseTestKit
+import Foundation
+import GooseFSTestSupport
+import Testing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// kill -9 of a worker while a client streams a file from it, at seeded byte positions: every read
+/// completes with the right bytes (from the other worker's cache, or through it from the under
+/// store), whether the client is the CLI over the network, the CLI by short-circuit, copyToLocal
+/// or a FUSE mount.
+///
+/// The reader stops consuming at the kill point, so the client's buffers fill and the worker is
+/// blocked in the middle of a 64 MiB block of 4 MiB DATA frames when it dies: the client sees the
+/// connection end inside a frame, which is the failure this guards against. (A client buffers up
+/// to ~20 MiB ahead of its reader, so smaller blocks are often sent whole before the kill.)
+@Suite(.serialized, .timeLimit(.minutes(10))) struct WorkerFailoverTests {
+  static let fileSize = 160 << 20
+  static let killPoints = 20
+
+  enum Reader: CaseIterable {
+    case remoteCat, shortCircuitCat, copyToLocal, fuse
+  }
+
+  @Test func readsSurviveAWorkerKilledMidFrameAtSeededPoints() throws {
+    let cluster = try LocalCluster(extraProperties: [
+      "goosefs.user.block.size.bytes.default": "64MB",
+      "goosefs.user.network.data.transfer.chunk.size": "4MB",
+    ])
+    let source = cluster.ufs.appendingPathComponent("data.bin")
+    let expected = try WorkerClusterTests.writePattern(source, size: Self.fileSize, seed: 42)
+    try cluster.startMaster()
+    let workers = try (0..<2).map {
+      try LocalWorker(index: $0, spec: WorkerSpec(host: "127.0.0.\($0 + 2)", memQuota: "512MB"), root: cluster.root)
+    }
+    for worker in workers { try cluster.startWorker(worker) }
+    try cluster.waitForLiveWorkers(atLeast: 2)
+    // One copy of each block, spread over both workers: a dead worker's blocks must come from
+    // the under store through the other.
+    #expect(try cluster.run(["fs", "distributedLoad", "--replication", "1", "/data.bin"]).status == 0)
+    let mount = try cluster.mountFuse()
+
+    // Seeded, so that a failing kill point can be replayed.
+    var random = SplitMix64(seed: 20_261_206)
+    for seed in 0..<Self.killPoints {
+      let reader = Reader.allCases[seed % Reader.allCases.count]
+      let victim = workers[(seed / Reader.allCases.count) % 2]
+      let killAt = random.below(Self.fileSize - (2 << 20)) + (1 << 20)
+      let out = cluster.root.appendingPathComponent("out-\(seed).bin")
+      let context = "kill point \(seed): \(reader), worker \(victim.spec.host) killed at byte \(killAt)"
+      let status = try Self.read(reader, cluster: cluster, mount: mount, victim: victim, killAt: killAt, into: out)
+      #expect(status == 0, "\(context): exit status \(status)")
+      #expect(try WorkerClusterTests.md5(out) == expected, "\(context): wrong bytes")
+      try? FileManager.default.removeItem(at: out)
+      try cluster.startWorker(victim)
+      try cluster.waitForLiveWorkers(atLeast: 2)
+    }
+    _ = mount.terminate()
+  }
+
+  /// Reads the whole file with `reader`, killing `victim` once `killAt` bytes have arrived.
+  static func read(
+    _ reader: Reader, cluster: LocalCluster, mount: FuseMount, victim: LocalWorker, killAt: Int, into out: URL
+  ) throws -> Int32 {
+    switch reader {
+    case .remoteCat:
+      return try streamThroughPipe(
+        LocalCluster.binaries.appendingPathComponent("goosefs"), ["fs", "cat", "/data.bin"],
+        environment: clientEnvironment(cluster, host: "127.0.0.9"), cluster: cluster, victim: victim, killAt: killAt,
+        into: out)
+    case .shortCircuitCat:
+      // The client shares the victim's host name: the victim's blocks are read from its tier files.
+      return try streamThroughPipe(
+        LocalCluster.binaries.appendingPathComponent("goosefs"), ["fs", "cat", "/data.bin"],
+        environment: clientEnvironment(cluster, host: victim.spec.host), cluster: cluster, victim: victim,
+        killAt: killAt, into: out)
+    case .fuse:
+      return try streamThroughPipe(
+        URL(fileURLWithPath: "/bin/cat"), [mount.mountPoint.appendingPathComponent("data.bin").path],
+        environment: ProcessInfo.processInfo.environment, cluster: cluster, victim: victim, killAt: killAt, into: out)
+    case .copyToLocal:
+      let process = Process()
+      process.executableURL = LocalCluster.binaries.appendingPathComponent("goosefs")
+      process.arguments = ["fs", "copyToLocal", "/data.bin", out.path]
+      process.environment = clientEnvironment(cluster, host: "127.0.0.9")
+      process.standardOutput = FileHandle.nullDevice
+      process.standardError = FileHandle.nullDevice
+      try process.run()
+      // copyToLocal writes a file, not a pipe the test could stop reading: the kill lands when
+      // the file has grown past the kill point.
+      while process.isRunning, fileSize(out) < killAt { usleep(1_000) }
+      cluster.killWorker(victim)
+      process.waitUntilExit()
+      return process.terminationStatus
+    }
+  }
+
+  /// Runs the reader with stdout into a pipe, copies the pipe into `out`, and at `killAt` bytes
+  /// stops reading and kills the victim before reading on.
+  static func streamThroughPipe(
+    _ executable: URL, _ arguments: [String], environment: [String: String], cluster: LocalCluster,
+    victim: LocalWorker, killAt: Int, into out: URL
+  ) throws -> Int32 {
+    let pipe = Pipe()
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    process.environment = environment
+    process.standardOutput = pipe
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+    let sink = try FileHandle(forWritingTo: out)
+    defer { try? sink.close() }
+    var received = 0
+    var killed = false
+    while let chunk = try pipe.fileHandleForReading.read(upToCount: 256 << 10), !chunk.isEmpty {
+      sink.write(chunk)
+      received += chunk.count
+      if !killed, received >= killAt {
+        cluster.killWorker(victim)
+        killed = true
+      }
+    }
+    process.waitUntilExit()
+    if !killed { cluster.killWorker(victim) }
+    return process.terminationStatus
+  }
+
+  static func clientEnvironment(_ cluster: LocalCluster, host: String) -> [String: String] {
+    var environment = cluster.environment
+    environment["GOOSEFS_USER_JAVA_OPTS"] = "-Dgoosefs.user.hostname=\(host)"
+    return environment
+  }
+
+  static func fileSize(_ url: URL) -> Int {
+    (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? 0
+  }
+}
