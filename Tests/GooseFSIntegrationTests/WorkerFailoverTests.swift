@@ -60,6 +60,61 @@ import Testing
     _ = mount.terminate()
   }
 
+  /// Data held only by a dead worker: a read of the unpersisted file fails with an error naming
+  /// it (on stderr, nothing but file bytes on stdout) while persisted files keep reading; a persist
+  /// job whose worker is killed is handed out again when that worker comes back as a new process,
+  /// and the under store then gets exactly the file's bytes.
+  @Test func onlyUnpersistedDataOfADeadWorkerFailsAndItsPersistJobSurvivesTheKill() throws {
+    let cluster = try LocalCluster(extraProperties: ["goosefs.user.block.size.bytes.default": "4MB"])
+    let persisted = cluster.ufs.appendingPathComponent("data.bin")
+    let persistedMD5 = try WorkerClusterTests.writePattern(persisted, size: 12 << 20, seed: 5)
+    try cluster.startMaster()
+    let workers = try (0..<2).map {
+      try LocalWorker(index: $0, spec: WorkerSpec(host: "127.0.0.\($0 + 2)", memQuota: "256MB"), root: cluster.root)
+    }
+    for worker in workers { try cluster.startWorker(worker) }
+    try cluster.waitForLiveWorkers(atLeast: 2)
+    let victim = workers[0]
+    // Written from the victim's host, so every block goes to the victim (local first).
+    var onVictim = cluster.environment
+    onVictim["GOOSEFS_USER_JAVA_OPTS"] =
+      "-Dgoosefs.user.hostname=\(victim.spec.host) -Dgoosefs.user.file.writetype.default=MUST_CACHE"
+    for name in ["alone", "topersist"] {
+      let local = cluster.root.appendingPathComponent("\(name).local")
+      try WorkerClusterTests.writePattern(local, size: 10 << 20, seed: 9)
+      let output = try ChildProcess.run(
+        LocalCluster.binaries.appendingPathComponent("goosefs"), ["fs", "copyFromLocal", local.path, "/\(name).bin"],
+        environment: onVictim)
+      #expect(output.status == 0, "copyFromLocal: \(output.stdout) \(output.stderr)")
+    }
+    let expected = try WorkerClusterTests.md5(cluster.root.appendingPathComponent("topersist.local"))
+
+    let persist = Process()
+    persist.executableURL = LocalCluster.binaries.appendingPathComponent("goosefs")
+    persist.arguments = ["fs", "persist", "/topersist.bin"]
+    persist.environment = cluster.environment
+    persist.standardOutput = FileHandle.nullDevice
+    persist.standardError = FileHandle.nullDevice
+    try persist.run()
+    cluster.killWorker(victim)
+
+    let lost = try cluster.run(["fs", "cat", "/alone.bin"])
+    #expect(lost.status != 0)
+    #expect(lost.stdout.isEmpty, "no error text in the data stream")
+    #expect(lost.stderr.contains("/alone.bin"), "the error names the file: \(lost.stderr)")
+    let out = cluster.root.appendingPathComponent("data.out")
+    #expect(try cluster.runToFile(["fs", "cat", "/data.bin"], output: out) == 0)
+    #expect(try WorkerClusterTests.md5(out) == persistedMD5)
+
+    try cluster.startWorker(victim)
+    persist.waitUntilExit()
+    try WorkerClusterTests.eventually("the persist completes after the worker came back") {
+      let stat = try cluster.run(["fs", "stat", "/topersist.bin"]).stdout
+      return stat.contains("PERSISTED") && !stat.contains("TO_BE_PERSISTED")
+    }
+    #expect(try WorkerClusterTests.md5(cluster.ufs.appendingPathComponent("topersist.bin")) == expected)
+  }
+
   /// Reads the whole file with `reader`, killing `victim` once `killAt` bytes have arrived.
   static func read(
     _ reader: Reader, cluster: LocalCluster, mount: FuseMount, victim: LocalWorker, killAt: Int, into out: URL
