@@ -10,7 +10,8 @@ import Testing
 /// kill -9 of a worker while a client streams a file from it, at seeded byte positions: every read
 /// completes with the right bytes (from the other worker's cache, or through it from the under
 /// store), whether the client is the CLI over the network, the CLI by short-circuit, copyToLocal
-/// or a FUSE mount.
+/// or a FUSE mount; and a persist job whose source dies mid-copy still writes exactly the file's
+/// bytes (after the dead worker comes back, when it held blocks nobody else had).
 ///
 /// The reader stops consuming at the kill point, so the client's buffers fill and the worker is
 /// blocked in the middle of a 64 MiB block of 4 MiB DATA frames when it dies: the client sees the
@@ -18,10 +19,12 @@ import Testing
 /// to ~20 MiB ahead of its reader, so smaller blocks are often sent whole before the kill.)
 @Suite(.serialized, .timeLimit(.minutes(10))) struct WorkerFailoverTests {
   static let fileSize = 160 << 20
-  static let killPoints = 20
+  static let killPoints = 25
 
   enum Reader: CaseIterable {
     case remoteCat, shortCircuitCat, copyToLocal, fuse
+    /// A persist job of an unpersisted copy of the file, killed while the under store grows.
+    case persist
   }
 
   @Test func readsSurviveAWorkerKilledMidFrameAtSeededPoints() throws {
@@ -50,6 +53,10 @@ import Testing
       let killAt = random.below(Self.fileSize - (2 << 20)) + (1 << 20)
       let out = cluster.root.appendingPathComponent("out-\(seed).bin")
       let context = "kill point \(seed): \(reader), worker \(victim.spec.host) killed at byte \(killAt)"
+      if reader == .persist {
+        try Self.persist(seed: seed, source: source, cluster: cluster, victim: victim, killAt: killAt, expected: expected)
+        continue
+      }
       let status = try Self.read(reader, cluster: cluster, mount: mount, victim: victim, killAt: killAt, into: out)
       #expect(status == 0, "\(context): exit status \(status)")
       #expect(try WorkerClusterTests.md5(out) == expected, "\(context): wrong bytes")
@@ -115,6 +122,37 @@ import Testing
     #expect(try WorkerClusterTests.md5(cluster.ufs.appendingPathComponent("topersist.bin")) == expected)
   }
 
+  /// Writes an unpersisted (MUST_CACHE) copy of the file, spread over both workers, persists it and
+  /// kills `victim` once the under store's temporary file holds `killAt` bytes. The job either
+  /// finishes from the other copies or, when the victim held blocks alone, once the victim is back
+  /// (a new process is handed the job again); the under store never gets other bytes.
+  static func persist(
+    seed: Int, source: URL, cluster: LocalCluster, victim: LocalWorker, killAt: Int, expected: String
+  ) throws {
+    let name = "persist\(seed).bin"
+    var writer = clientEnvironment(cluster, host: "127.0.0.9")
+    writer["GOOSEFS_USER_JAVA_OPTS"] = "-Dgoosefs.user.hostname=127.0.0.9 -Dgoosefs.user.file.writetype.default=MUST_CACHE"
+    let copy = try ChildProcess.run(
+      LocalCluster.binaries.appendingPathComponent("goosefs"), ["fs", "copyFromLocal", source.path, "/" + name],
+      environment: writer)
+    #expect(copy.status == 0, "copyFromLocal: \(copy.stdout) \(copy.stderr)")
+    let persist = try cluster.start(["fs", "persist", "/" + name])
+    let grown = { () -> Bool in
+      let names = (try? FileManager.default.contentsOfDirectory(atPath: cluster.ufs.path)) ?? []
+      return names.contains { $0 == name || ($0.contains(name) && fileSize(cluster.ufs.appendingPathComponent($0)) >= killAt) }
+    }
+    while persist.isRunning, !grown() { usleep(1_000) }
+    cluster.killWorker(victim)
+    try cluster.startWorker(victim)
+    try cluster.waitForLiveWorkers(atLeast: 2)
+    persist.waitUntilExit()
+    try WorkerClusterTests.eventually("kill point \(seed): /\(name) is persisted") {
+      let stat = try cluster.run(["fs", "stat", "/" + name]).stdout
+      return stat.contains("PERSISTED") && !stat.contains("TO_BE_PERSISTED")
+    }
+    #expect(try WorkerClusterTests.md5(cluster.ufs.appendingPathComponent(name)) == expected, "kill point \(seed): persisted bytes")
+  }
+
   /// Reads the whole file with `reader`, killing `victim` once `killAt` bytes have arrived.
   static func read(
     _ reader: Reader, cluster: LocalCluster, mount: FuseMount, victim: LocalWorker, killAt: Int, into out: URL
@@ -135,6 +173,8 @@ import Testing
       return try streamThroughPipe(
         URL(fileURLWithPath: "/bin/cat"), [mount.mountPoint.appendingPathComponent("data.bin").path],
         environment: ProcessInfo.processInfo.environment, cluster: cluster, victim: victim, killAt: killAt, into: out)
+    case .persist:
+      preconditionFailure("persist is not a read")
     case .copyToLocal:
       let process = Process()
       process.executableURL = LocalCluster.binaries.appendingPathComponent("goosefs")

@@ -60,59 +60,63 @@ public final class WorkerProcess: Sendable {
       domainSocketPath: socketPath ?? "", containerHost: settings.containerHostname)
     let metrics = WorkerMetrics()
 
-    try await MasterConnection.with(configuration, identity: ProcessIdentity.current()) { connection in
-      let sync = MasterSync(connection: connection, address: address, metrics: metrics, startTimeMs: startTimeMs, logger: logger)
-      let clusterID = try await Self.waitForMaster(sync, logger: logger)
-      let store = try await TieredBlockStore.open(
-        layout: layout, clusterID: clusterID, io: io, executor: executor, logger: logger, options: storeOptions)
-      let caching = CachingBlocks()
-      let context = WorkerContext(
-        store: store, io: io, master: sync,
-        mounts: MountedStores { mountID in
-          let info = try await sync.ufsInfo(mountID: mountID)
-          return (info.ufsUri, info.properties)
-        },
-        ufsStreams: UFSInputStreams(limit: settings.ufsInputStreams), caching: caching,
-        asyncCache: AsyncCacheQueue(caching: caching, capacity: settings.asyncCacheQueue, concurrency: settings.asyncCacheThreads),
-        persists: PersistQueue(capacity: settings.persistQueue),
-        pool: BlockConnectionPool(group: MultiThreadedEventLoopGroup.singleton),
-        metrics: metrics, settings: settings, logger: logger)
-      try await sync.register(store: store)
-      ready.set(context)
-      let descriptors = try socketPath.map { path in
-        try DescriptorPassingServer(path: path) { blockID in
-          let lease = try store.openForRead(blockID)
-          defer { lease.release() }
-          let fd = dup(lease.fd)
-          guard fd >= 0 else { throw GooseFSError(.ioError, "Cannot duplicate the descriptor of block \(blockID).") }
-          return (fd, lease.length)
-        }
-      }
-      defer { descriptors?.close() }
-      logger.info(
-        "GooseFS worker \(GooseFSVersion.current) \(address.host): blocks on \(settings.bindHost):\(server.port), web \(settings.webBindHost):\(address.webPort), tiers \(store.usage().map { "\($0.alias) \($0.capacityBytes)B" }.joined(separator: ", ")).")
-
-      try await withThrowingDiscardingTaskGroup { group in
-        group.addTask { try await server.run() }
-        group.addTask { await Heartbeater(context: context).run() }
-        group.addTask {
-          await context.asyncCache.run(fetcher: UFSBlockFetcher(context: context), caching: caching, logger: logger)
-        }
-        group.addTask { await context.persists.run(executor: PersistExecutor(context: context)) }
-        group.addTask {
-          await withTaskCancellationHandler {
-            await AsyncStream<Void> { _ in }.first { _ in true }
-          } onCancel: {
-            context.asyncCache.finishInput()
-            context.persists.finishInput()
+    do {
+      try await MasterConnection.with(configuration, identity: ProcessIdentity.current()) { connection in
+        let sync = MasterSync(connection: connection, address: address, metrics: metrics, startTimeMs: startTimeMs, logger: logger)
+        let clusterID = try await Self.waitForMaster(sync, logger: logger)
+        let store = try await TieredBlockStore.open(
+          layout: layout, clusterID: clusterID, io: io, executor: executor, logger: logger, options: storeOptions)
+        let caching = CachingBlocks()
+        let context = WorkerContext(
+          store: store, io: io, master: sync,
+          mounts: MountedStores { mountID in
+            let info = try await sync.ufsInfo(mountID: mountID)
+            return (info.ufsUri, info.properties)
+          },
+          ufsStreams: UFSInputStreams(limit: settings.ufsInputStreams), caching: caching,
+          asyncCache: AsyncCacheQueue(caching: caching, capacity: settings.asyncCacheQueue, concurrency: settings.asyncCacheThreads),
+          persists: PersistQueue(capacity: settings.persistQueue),
+          pool: BlockConnectionPool(group: MultiThreadedEventLoopGroup.singleton),
+          metrics: metrics, settings: settings, logger: logger)
+        try await sync.register(store: store)
+        ready.set(context)
+        let descriptors = try socketPath.map { path in
+          try DescriptorPassingServer(path: path) { blockID in
+            let lease = try store.openForRead(blockID)
+            defer { lease.release() }
+            let fd = dup(lease.fd)
+            guard fd >= 0 else { throw GooseFSError(.ioError, "Cannot duplicate the descriptor of block \(blockID).") }
+            return (fd, lease.length)
           }
-          await server.close()
-          await web.close()
-          await context.ufsStreams.closeAll()
-          await executor.shutdown()
+        }
+        defer { descriptors?.close() }
+        logger.info(
+          "GooseFS worker \(GooseFSVersion.current) \(address.host): blocks on \(settings.bindHost):\(server.port), web \(settings.webBindHost):\(address.webPort), tiers \(store.usage().map { "\($0.alias) \($0.capacityBytes)B" }.joined(separator: ", ")).")
+
+        try await withThrowingDiscardingTaskGroup { group in
+          group.addTask { try await server.run() }
+          group.addTask { await Heartbeater(context: context).run() }
+          group.addTask {
+            await context.asyncCache.run(fetcher: UFSBlockFetcher(context: context), caching: caching, logger: logger)
+          }
+          group.addTask { await context.persists.run(executor: PersistExecutor(context: context)) }
+          group.addTask {
+            await withTaskCancellationHandler {
+              await AsyncStream<Void> { _ in }.first { _ in true }
+            } onCancel: {
+              context.asyncCache.finishInput()
+              context.persists.finishInput()
+            }
+            await server.close()
+            await web.close()
+            await context.ufsStreams.closeAll()
+          }
         }
       }
+    } catch is CancellationError {
+      // SIGTERM cancels the run: the normal way for a worker to stop, not a failure.
     }
+    await executor.shutdown()
     logger.info("GooseFS worker stopped.")
   }
 
