@@ -59,7 +59,7 @@ final class FuseFileWriter: @unchecked Sendable {
 
   /// A new, empty file streamed to GooseFS (`create`).
   func adopt(_ stream: any FileOutStream) async throws {
-    try await lock.withLock {
+    await lock.withLock {
       mode = .streaming(stream)
       setLength(0)
     }
@@ -82,7 +82,7 @@ final class FuseFileWriter: @unchecked Sendable {
   /// utimens: false when nothing is pending (the caller sets the time at once); true when the
   /// time will be applied after the pending changes are committed (`cp -p` sets it before close).
   func deferModificationTime(_ milliseconds: Int64) async throws -> Bool {
-    try await lock.withLock {
+    await lock.withLock {
       switch mode {
       case .clean, .staging(_, dirty: false):
         return false
@@ -100,7 +100,7 @@ final class FuseFileWriter: @unchecked Sendable {
 
   /// The last handle closed.
   func close() async {
-    _ = try? await lock.withLock {
+    await lock.withLock {
       await abandonStream()
       mode = .clean
     }

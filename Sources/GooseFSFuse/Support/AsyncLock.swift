@@ -10,7 +10,7 @@ final class AsyncLock: Sendable {
 
   private let state = Mutex(State())
 
-  func withLock<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+  func withLock<T: Sendable>(_ body: () async throws -> T) async rethrows -> T {
     await lock()
     defer { unlock() }
     return try await body()
