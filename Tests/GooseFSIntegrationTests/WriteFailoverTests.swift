@@ -61,7 +61,7 @@ import Testing
     let catStatus = try cluster.runToFile(["fs", "cat", "/written.bin"], output: readBack)
     switch writeType {
     case "MUST_CACHE", "ASYNC_THROUGH":
-      #expect(failure == 0, "\(writeType): errno \(failure)")
+      #expect(failure == 0, "\(writeType): errno \(failure); daemon log: \(mount.log.suffix(3000))")
       #expect(catStatus == 0)
       #expect(try WorkerClusterTests.md5(readBack) == expected)
       if writeType == "ASYNC_THROUGH" {
