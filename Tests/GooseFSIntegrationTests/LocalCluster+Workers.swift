@@ -71,6 +71,17 @@ extension LocalCluster {
     return worker
   }
 
+  /// Starts `count` workers registered as 127.0.0.2, 127.0.0.3, … (remote to the test's clients)
+  /// and waits until the master lists them all.
+  func startRemoteWorkers(_ count: Int, memQuota: String) throws -> [LocalWorker] {
+    let workers = try (0..<count).map {
+      try LocalWorker(index: $0, spec: WorkerSpec(host: "127.0.0.\($0 + 2)", memQuota: memQuota), root: root)
+    }
+    for worker in workers { try startWorker(worker) }
+    try waitForLiveWorkers(atLeast: count)
+    return workers
+  }
+
   /// Polls `fsadmin report capacity` until the worker is listed; bounded.
   func waitForLiveWorkers(atLeast count: Int, including worker: LocalWorker? = nil) throws {
     for _ in 0..<300 {

@@ -35,11 +35,7 @@ import Testing
     let source = cluster.ufs.appendingPathComponent("data.bin")
     let expected = try WorkerClusterTests.writePattern(source, size: Self.fileSize, seed: 42)
     try cluster.startMaster()
-    let workers = try (0..<2).map {
-      try LocalWorker(index: $0, spec: WorkerSpec(host: "127.0.0.\($0 + 2)", memQuota: "512MB"), root: cluster.root)
-    }
-    for worker in workers { try cluster.startWorker(worker) }
-    try cluster.waitForLiveWorkers(atLeast: 2)
+    let workers = try cluster.startRemoteWorkers(2, memQuota: "512MB")
     // One copy of each block, spread over both workers: a dead worker's blocks must come from
     // the under store through the other.
     #expect(try cluster.run(["fs", "distributedLoad", "--replication", "1", "/data.bin"]).status == 0)
@@ -76,11 +72,7 @@ import Testing
     let persisted = cluster.ufs.appendingPathComponent("data.bin")
     let persistedMD5 = try WorkerClusterTests.writePattern(persisted, size: 12 << 20, seed: 5)
     try cluster.startMaster()
-    let workers = try (0..<2).map {
-      try LocalWorker(index: $0, spec: WorkerSpec(host: "127.0.0.\($0 + 2)", memQuota: "256MB"), root: cluster.root)
-    }
-    for worker in workers { try cluster.startWorker(worker) }
-    try cluster.waitForLiveWorkers(atLeast: 2)
+    let workers = try cluster.startRemoteWorkers(2, memQuota: "256MB")
     let victim = workers[0]
     // Written from the victim's host, so every block goes to the victim (local first).
     var onVictim = cluster.environment

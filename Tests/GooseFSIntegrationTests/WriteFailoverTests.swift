@@ -22,11 +22,7 @@ import Testing
   func aWorkerKilledMidWrite(writeType: String) throws {
     let cluster = try LocalCluster(extraProperties: ["goosefs.user.block.size.bytes.default": "8MB"])
     try cluster.startMaster()
-    let workers = try (0..<2).map {
-      try LocalWorker(index: $0, spec: WorkerSpec(host: "127.0.0.\($0 + 2)", memQuota: "256MB"), root: cluster.root)
-    }
-    for worker in workers { try cluster.startWorker(worker) }
-    try cluster.waitForLiveWorkers(atLeast: 2)
+    let workers = try cluster.startRemoteWorkers(2, memQuota: "256MB")
     let victim = workers[0]
     // The mount shares the victim's host name: its blocks and through-streams go to the victim
     // first (local first), so the kill always hits the write.

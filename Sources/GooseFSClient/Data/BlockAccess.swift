@@ -12,9 +12,6 @@ struct BlockAccess: Sendable {
     try await data.placement(forceRefresh: refresh) { try await fileSystem.workers() }
   }
 
-  /// Errors after which another worker may succeed (see `BlockFailover`).
-  static func isWorkerFailure(_ error: GooseFSError) -> Bool { BlockFailover.isWorkerFailure(error) }
-
   /// A reader for `info` from `position` to the end of its block (or `limit` bytes), on the best
   /// worker not in `excluding`.
   func openReader(

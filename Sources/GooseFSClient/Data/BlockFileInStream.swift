@@ -61,7 +61,7 @@ final class BlockFileInStream: FileInStream, @unchecked Sendable {
         let (failed, mapped) = WorkerFailure.classify(error, reader: reader)
         await reader?.close()
         reader = nil
-        guard BlockAccess.isWorkerFailure(mapped), let failed, !excluded.contains(failed) else { throw mapped }
+        guard BlockFailover.isWorkerFailure(mapped), let failed, !excluded.contains(failed) else { throw mapped }
         excluded.insert(failed)
         lastError = mapped
       }
@@ -96,7 +96,7 @@ final class BlockFileInStream: FileInStream, @unchecked Sendable {
       } catch {
         let (failed, mapped) = WorkerFailure.classify(error, reader: reader)
         await reader?.close()
-        guard BlockAccess.isWorkerFailure(mapped), let failed, !excluded.contains(failed) else { throw mapped }
+        guard BlockFailover.isWorkerFailure(mapped), let failed, !excluded.contains(failed) else { throw mapped }
         excluded.insert(failed)
         refresh = true
         lastError = mapped

@@ -168,7 +168,7 @@ final class BlockFileOutStream: FileOutStream, @unchecked Sendable {
   private func resendBlock(after error: any Error) async throws {
     guard var current = block else { throw error }
     let mapped = RPCErrorMapping.goosefsError(from: error)
-    guard BlockAccess.isWorkerFailure(mapped) else { throw mapped }
+    guard BlockFailover.isWorkerFailure(mapped) else { throw mapped }
     await current.session.abort()
     await current.connection.close()
     exclude(current.workerID, at: current.address, after: mapped, index: current.index)
