@@ -78,6 +78,10 @@ public struct CacheRequest: Sendable {
 /// The data side of the client: streams, caching, freeing and the worker list.
 public protocol DataFileSystem: FileSystem {
   func openFile(_ path: String, options: OpenFileOptions) async throws -> any FileInStream
+  /// Opens a file from a status the caller holds (a metadata cache) without asking the master
+  /// when that status suffices: complete, and with its blocks' locations, or small enough that a
+  /// worker of this host is simply asked for its blocks. Otherwise as `openFile(path)`.
+  func openFile(_ info: FileInfo, options: OpenFileOptions) async throws -> any FileInStream
   func createFileStream(_ path: String, options: CreateFileOptions, writeType: WriteType?) async throws -> any FileOutStream
   func free(_ path: String, recursive: Bool, forced: Bool) async throws -> FreeResult
   /// Schedules persistence; returns once the file is PERSISTED (or throws).
@@ -87,4 +91,10 @@ public protocol DataFileSystem: FileSystem {
     _ info: FileInfo, _ request: CacheRequest, onBlock: @escaping @Sendable (Int64) async -> Void
   ) async throws
   func workers() async throws -> [WorkerInfo]
+}
+
+extension DataFileSystem {
+  public func openFile(_ info: FileInfo, options: OpenFileOptions) async throws -> any FileInStream {
+    try await openFile(info.path, options: options)
+  }
 }

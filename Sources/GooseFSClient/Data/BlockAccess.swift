@@ -49,16 +49,14 @@ struct BlockAccess: Sendable {
     let pool = try data.pool()
     do {
       if settings.shortCircuitEnabled, target.cached, placement.localWorkerIDs.contains(target.workerID) {
-        let connection = try await pool.checkout(host: target.address.host, port: target.address.rpcPort)
         do {
           return try await LocalBlockReader.open(
-            workerID: target.workerID, blockID: block.blockID, at: offsetInBlock,
-            socketPath: target.address.domainSocketPath, connection: connection, pool: pool
+            table: try data.leases(for: target.workerID, address: target.address), blockID: block.blockID,
+            at: offsetInBlock, pool: pool
           ) { [data] bytes in data.addLocalBytes(bytes) }
         } catch {
           // Not readable from here (evicted meanwhile, or the tier folder is not mounted in this
           // container): the same worker serves it over the network.
-          pool.checkin(connection)
         }
       }
       let connection = try await pool.checkout(host: target.address.host, port: target.address.rpcPort)
@@ -95,21 +93,24 @@ struct BlockAccess: Sendable {
         $0.cached && placement.localWorkerIDs.contains($0.workerID)
       })
     else { return nil }
-    let pool = try data.pool()
-    let connection = try await pool.checkout(host: target.address.host, port: target.address.rpcPort)
     do {
       return try await LocalBlockReader.open(
-        workerID: target.workerID, blockID: block.blockID, at: 0, socketPath: target.address.domainSocketPath,
-        connection: connection, pool: pool
+        table: try data.leases(for: target.workerID, address: target.address), blockID: block.blockID, at: 0,
+        pool: try data.pool()
       ) { [data] bytes in data.addLocalBytes(bytes) }
     } catch {
-      pool.checkin(connection)
       return nil
     }
   }
 
   func reportLocalBytes() async {
-    let bytes = data.takeLocalBytes()
+    let interval: Duration
+    do {
+      interval = try data.settings().metricsInterval
+    } catch {
+      interval = .zero  // unreadable settings failed the read long before; report at once
+    }
+    let bytes = data.takeLocalBytes(interval: interval)
     guard bytes > 0 else { return }
     do {
       try await fileSystem.reportClientMetrics(["Cluster.BytesReadLocal": Double(bytes)])

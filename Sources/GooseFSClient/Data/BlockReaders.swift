@@ -49,67 +49,38 @@ final class RemoteBlockReader: BlockReader {
   }
 }
 
-/// Short-circuit: the block file of a worker on this host, read directly. The worker keeps the
-/// block from eviction until CLOSE_LOCAL (or until this connection ends).
+/// Short-circuit: the block file of a worker on this host, read directly under the client's
+/// lease on it (`LocalLeaseTable`; the worker keeps the block while the lease is held).
 final class LocalBlockReader: BlockReader {
   let workerID: Int64
-  private let connection: BlockDataConnection
-  private let pool: BlockConnectionPool
-  private let blockID: Int64
-  private let fd: Int32
-  private let length: Int64
+  let lease: LocalBlockLease
+  private let table: LocalLeaseTable
   private var position: Int64
   private let onBytes: @Sendable (Int) -> Void
   private var recycled: ByteBuffer?
-  private var mapping: UnsafeRawBufferPointer?
+  private var released = false
 
-  /// Opens the block file, or throws when the worker does not hold the block or the file cannot
-  /// be opened from here (then the caller reads over the network instead).
+  /// Leases the block (no exchange with the worker when this client holds it already), or
+  /// throws when the worker does not hold the block or the file cannot be opened from here
+  /// (then the caller reads over the network instead).
   static func open(
-    workerID: Int64, blockID: Int64, at position: Int64, socketPath: String, connection: BlockDataConnection,
-    pool: BlockConnectionPool, onBytes: @escaping @Sendable (Int) -> Void
+    table: LocalLeaseTable, blockID: Int64, at position: Int64, pool: BlockConnectionPool,
+    onBytes: @escaping @Sendable (Int) -> Void
   ) async throws -> LocalBlockReader {
-    // OPEN_LOCAL holds the block against eviction for as long as this connection keeps it.
-    let response = try await connection.call(
-      op: .openLocal, blockID: blockID, request: Goosefs_Block_OpenLocalBlockRequest(),
-      as: Goosefs_Block_OpenLocalBlockResponse.self)
-    var fd = Glibc.open(response.path, O_RDONLY | O_CLOEXEC)
-    if fd < 0 {
-      // The tier folder is not visible from here (another container): the worker passes the
-      // open file over its Unix socket instead.
-      let reason = String(cString: strerror(errno))
-      do {
-        guard !socketPath.isEmpty else {
-          throw GooseFSError(.permissionDenied, "Cannot open block file \(response.path): \(reason)")
-        }
-        fd = try DescriptorPassingClient.open(socketPath: socketPath, blockID: blockID).fd
-      } catch {
-        do {
-          _ = try await connection.call(op: .closeLocal, blockID: blockID)
-        } catch {
-          // The failed call closed the connection, which ends the lease on the worker's side too.
-        }
-        throw error
-      }
-    }
-    return LocalBlockReader(
-      workerID: workerID, connection: connection, pool: pool, blockID: blockID, fd: fd, length: response.length,
-      position: position, onBytes: onBytes)
+    let lease = try await table.acquire(blockID, pool: pool)
+    return LocalBlockReader(table: table, lease: lease, position: position, onBytes: onBytes)
   }
 
-  private init(
-    workerID: Int64, connection: BlockDataConnection, pool: BlockConnectionPool, blockID: Int64, fd: Int32,
-    length: Int64, position: Int64, onBytes: @escaping @Sendable (Int) -> Void
-  ) {
-    self.workerID = workerID
-    self.connection = connection
-    self.pool = pool
-    self.blockID = blockID
-    self.fd = fd
-    self.length = length
+  private init(table: LocalLeaseTable, lease: LocalBlockLease, position: Int64, onBytes: @escaping @Sendable (Int) -> Void) {
+    self.workerID = table.workerID
+    self.table = table
+    self.lease = lease
     self.position = position
     self.onBytes = onBytes
   }
+
+  private var length: Int64 { lease.length }
+  private var blockID: Int64 { lease.blockID }
 
   func next(maxLength: Int) async throws -> ByteBuffer? {
     guard position < length else { return nil }
@@ -119,8 +90,9 @@ final class LocalBlockReader: BlockReader {
     var buffer = recycled ?? ByteBufferAllocator().buffer(capacity: count)
     recycled = nil
     buffer.clear(minimumCapacity: count)
-    let fd = fd
+    let fd = lease.fd
     let offset = position
+    let blockID = blockID
     let read = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { pointer -> Int in
       var done = 0
       while done < count {
@@ -139,35 +111,16 @@ final class LocalBlockReader: BlockReader {
     return buffer
   }
 
-  /// The whole block file mapped read-only: replies can be copied straight from the page cache
-  /// (one copy instead of pread's two). Valid until `close`; the worker keeps the block (and its
-  /// file) while we hold it, and block files never change after commit.
-  func mapped() throws -> UnsafeRawBufferPointer {
-    if let mapping { return mapping }
-    guard length > 0 else { return UnsafeRawBufferPointer(start: nil, count: 0) }
-    let address = mmap(nil, Int(length), PROT_READ, MAP_SHARED, fd, 0)
-    guard let address, address != MAP_FAILED else {
-      throw GooseFSError(.ioError, "Cannot map block \(blockID): \(String(cString: strerror(errno)))")
-    }
-    let bytes = UnsafeRawBufferPointer(start: address, count: Int(length))
-    mapping = bytes
-    return bytes
-  }
+  /// The whole block file mapped read-only (see `LocalBlockLease.mapped`); valid until `close`.
+  func mapped() throws -> UnsafeRawBufferPointer { try lease.mapped() }
 
   /// Counts bytes read through the mapping as local reads.
   func countMapped(_ bytes: Int) { onBytes(bytes) }
 
+  /// Lets go of the lease (kept idle by the table for the next open of the block).
   func close() async {
-    if let mapping, let base = mapping.baseAddress { munmap(UnsafeMutableRawPointer(mutating: base), mapping.count) }
-    mapping = nil
-    Glibc.close(fd)
-    do {
-      _ = try await connection.call(op: .closeLocal, blockID: blockID)
-      pool.checkin(connection)
-    } catch {
-      // A worker that died or broke the exchange: closing the connection ends the lease there
-      // (the worker releases a connection's leases when it ends), and the pool never sees it again.
-      await connection.close()
-    }
+    guard !released else { return }
+    released = true
+    await table.release(lease)
   }
 }

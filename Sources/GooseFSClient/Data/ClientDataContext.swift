@@ -10,11 +10,54 @@ final class ClientDataContext: Sendable {
   let configuration: Configuration
   private let parsed = Mutex<ClientDataSettings?>(nil)
   private let placementCache = Mutex<(placement: WorkerPlacement, fetched: ContinuousClock.Instant)?>(nil)
-  private let unreportedLocalBytes = Mutex<Int64>(0)
+  private let unreportedLocalBytes = Mutex<(bytes: Int64, lastReport: ContinuousClock.Instant?)>((0, nil))
   private let connections = Mutex<BlockConnectionPool?>(nil)
+  /// Short-circuit leases by local worker id.
+  private let leaseTables = Mutex<[Int64: LocalLeaseTable]>([:])
+  /// Gives back idle leases once they are older than the idle time; ends with the context.
+  private let sweeper = Mutex<Task<Void, Never>?>(nil)
 
   init(configuration: Configuration) {
     self.configuration = configuration
+  }
+
+  deinit {
+    sweeper.withLock { $0?.cancel() }
+  }
+
+  /// The lease table of a local worker (made on first use; the sweep starts with the first).
+  func leases(for workerID: Int64, address: WorkerNetAddress) throws -> LocalLeaseTable {
+    let limits = try settings().leaseLimits
+    let (table, first) = leaseTables.withLock { tables -> (LocalLeaseTable, Bool) in
+      // A worker that came back at another address gets a fresh table (and connection).
+      if let table = tables[workerID], table.address == address { return (table, false) }
+      let table = LocalLeaseTable(workerID: workerID, address: address, limits: limits)
+      let first = tables.isEmpty
+      tables[workerID] = table
+      return (table, first)
+    }
+    if first { startSweeper(every: limits.idleTime) }
+    return table
+  }
+
+  /// A periodic task, not a timer per lease: it holds the context weakly and is cancelled when
+  /// the context goes away, so an idle client gives its leases back within twice the idle time.
+  private func startSweeper(every period: Duration) {
+    let task = Task { [weak self] in
+      while !Task.isCancelled {
+        do {
+          try await Task.sleep(for: period)
+        } catch {
+          return  // cancelled: the context is gone
+        }
+        guard let tables = self?.leaseTables.withLock({ Array($0.values) }) else { return }
+        for table in tables { await table.sweep() }
+      }
+    }
+    sweeper.withLock { previous in
+      previous?.cancel()
+      previous = task
+    }
   }
 
   func settings() throws -> ClientDataSettings {
@@ -60,17 +103,23 @@ final class ClientDataContext: Sendable {
 
   /// Bytes read short-circuit, which no worker sees; reported to the master by the client.
   func addLocalBytes(_ count: Int) {
-    unreportedLocalBytes.withLock { $0 += Int64(count) }
+    unreportedLocalBytes.withLock { $0.bytes += Int64(count) }
   }
 
-  func takeLocalBytes() -> Int64 {
-    unreportedLocalBytes.withLock { value in
-      defer { value = 0 }
-      return value
+  /// The bytes to report now: the first report of a client goes at once (a CLI that reads one
+  /// file), later ones at most once per `interval` (a mount closing thousands of files a second
+  /// must not call the master for each).
+  func takeLocalBytes(interval: Duration) -> Int64 {
+    let now = ContinuousClock.now
+    return unreportedLocalBytes.withLock { value in
+      guard value.bytes > 0 else { return 0 }
+      if let last = value.lastReport, now - last < interval { return 0 }
+      defer { value = (0, now) }
+      return value.bytes
     }
   }
 
   func restoreLocalBytes(_ count: Int64) {
-    unreportedLocalBytes.withLock { $0 += count }
+    unreportedLocalBytes.withLock { $0.bytes += count }
   }
 }

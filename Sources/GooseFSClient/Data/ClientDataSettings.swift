@@ -14,6 +14,9 @@ struct ClientDataSettings: Sendable {
   var dataTimeout: Duration
   var workerListRefresh: Duration
   var persistPoll: Duration
+  var leaseLimits: LocalLeaseLimits
+  /// Bytes read short-circuit are reported to the master at most this often (`goosefs.user.metrics.heartbeat.interval`).
+  var metricsInterval: Duration
 
   init(_ configuration: Configuration) throws {
     let configured = configuration.string(PropertyKeys.userHostname)
@@ -39,5 +42,16 @@ struct ClientDataSettings: Sendable {
     dataTimeout = .milliseconds(max(100, try configuration.milliseconds(PropertyKeys.userStreamingDataTimeout)))
     workerListRefresh = .milliseconds(max(100, try configuration.milliseconds(PropertyKeys.userWorkerListRefreshInterval)))
     persistPoll = .milliseconds(max(10, try configuration.milliseconds(PropertyKeys.userFileWaitcompletedPoll)))
+    let maxIdle = try configuration.int(PropertyKeys.userShortCircuitLeasesMax)
+    let maxIdleBytes = try configuration.bytes(PropertyKeys.userShortCircuitLeasesMaxBytes)
+    guard maxIdle >= 0, maxIdleBytes >= 0 else {
+      throw GooseFSError(
+        .invalidArgument,
+        "\(PropertyKeys.userShortCircuitLeasesMax.name) and \(PropertyKeys.userShortCircuitLeasesMaxBytes.name) must not be negative.")
+    }
+    leaseLimits = LocalLeaseLimits(
+      maxIdle: maxIdle, maxIdleBytes: maxIdleBytes,
+      idleTime: .milliseconds(max(10, try configuration.milliseconds(PropertyKeys.userShortCircuitLeaseIdleTime))))
+    metricsInterval = .milliseconds(max(0, try configuration.milliseconds(PropertyKeys.userMetricsHeartbeatInterval)))
   }
 }

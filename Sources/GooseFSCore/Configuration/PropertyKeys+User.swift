@@ -89,6 +89,15 @@ extension PropertyKeys {
     "Read a co-located worker's block files directly (by path, or by a descriptor passed over the worker's Unix socket).")
   public static let userShortCircuitPreferred = PropertyKey(
     "goosefs.user.short.circuit.preferred", default: "false", .boolean, "Prefer short-circuit over domain socket.")
+  public static let userShortCircuitLeasesMax = PropertyKey(
+    "goosefs.user.short.circuit.leases.max", default: "1024", .integer,
+    "Idle short-circuit block leases a client keeps for reuse by later opens (GooseFS-Swift).")
+  public static let userShortCircuitLeasesMaxBytes = PropertyKey(
+    "goosefs.user.short.circuit.leases.max.bytes", default: "1GB", .byteSize,
+    "Bytes of blocks held by idle short-circuit leases of a client (GooseFS-Swift).")
+  public static let userShortCircuitLeaseIdleTime = PropertyKey(
+    "goosefs.user.short.circuit.lease.idle.time", default: "10sec", .duration,
+    "An idle short-circuit lease is given back to its worker after this long (GooseFS-Swift).")
   public static let userDirectMemoryIoEnabled = PropertyKey(
     "goosefs.user.direct.memory.io.enabled", default: "false", .boolean,
     "Read a co-located MEM tier directly (Fluid sets it for single-tier read-only datasets).")
@@ -135,7 +144,7 @@ extension PropertyKeys {
     userRpcRetryBaseSleep, userRpcRetryMaxSleep, userMasterRpcTimeout, userStreamingDataTimeout,
     userStreamingReaderChunkSizeBytes, userStreamingWriterChunkSizeBytes, userLocalReaderChunkSizeBytes,
     userLocalWriterChunkSizeBytes, userNetworkDataTransferChunkSize, userShortCircuitEnabled,
-    userShortCircuitPreferred, userDirectMemoryIoEnabled, userMetadataCacheEnabled, userMetadataCacheMaxSize,
+    userShortCircuitPreferred, userShortCircuitLeasesMax, userShortCircuitLeasesMaxBytes, userShortCircuitLeaseIdleTime, userDirectMemoryIoEnabled, userMetadataCacheEnabled, userMetadataCacheMaxSize,
     userMetadataCacheExpirationTime, userMetricsCollectionEnabled, userMetricsHeartbeatInterval,
     userDateFormatPattern, userWorkerListRefreshInterval, userUpdateFileAccesstimeDisabled,
     userClientCacheEnabled, userConfClusterDefaultEnabled, userLoggingThreshold,

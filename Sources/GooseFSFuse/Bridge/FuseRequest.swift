@@ -28,6 +28,14 @@ struct FuseRequest: @unchecked Sendable {
     fuse_reply_entry(raw, &parameter)
   }
 
+  /// "No such entry", cacheable by the kernel for `timeout` seconds (node 0 means negative).
+  func reply(negativeEntryTimeout timeout: Double) {
+    var parameter = fuse_entry_param()
+    parameter.ino = 0
+    parameter.entry_timeout = timeout
+    fuse_reply_entry(raw, &parameter)
+  }
+
   func reply(attributes: stat, timeout: Double) {
     var attributes = attributes
     fuse_reply_attr(raw, &attributes, timeout)

@@ -10,14 +10,17 @@ import Synchronization
 /// thread at any time (it only reads blocks already mapped).
 final class FuseFileReader: @unchecked Sendable {
   private let path: String
+  /// The status the handle was opened with, if it can serve the stream's open.
+  private let status: FileInfo?
   private let fileSystem: any DataFileSystem
   private let identity: CallerIdentity
   private let opened = Mutex<(any FileInStream)?>(nil)
   /// What was read last; its end is the stream's position.
   private var window = ReadWindow()
 
-  init(path: String, fileSystem: any DataFileSystem, identity: CallerIdentity) {
+  init(path: String, status: FileInfo?, fileSystem: any DataFileSystem, identity: CallerIdentity) {
     self.path = path
+    self.status = status
     self.fileSystem = fileSystem
     self.identity = identity
   }
@@ -72,7 +75,8 @@ final class FuseFileReader: @unchecked Sendable {
   private func openStream() async throws -> any FileInStream {
     if let stream = opened.withLock({ $0 }) { return stream }
     let stream = try await MasterConnection.$actingCaller.withValue(identity) {
-      try await fileSystem.openFile(path, options: OpenFileOptions())
+      if let status { return try await fileSystem.openFile(status, options: OpenFileOptions()) }
+      return try await fileSystem.openFile(path, options: OpenFileOptions())
     }
     opened.withLock { $0 = stream }
     window.reset(at: 0)

@@ -36,6 +36,12 @@ final class FuseFileWriter: @unchecked Sendable {
   private let permissionBits: UInt32
   private let lengthValue: Atomic<Int64>
   private let versionValue = Atomic<Int>(0)
+  private let lastCommittedValue = Mutex<FileInfo?>(nil)
+
+  /// The file as the master completed it at the latest commit through this writer not taken yet
+  /// (a read of a streamed file commits too, so the handle's close may find nothing left to
+  /// commit); taken once, so a later change (chmod) is not overwritten by an older status.
+  func takeCommitted() -> FileInfo? { lastCommittedValue.withLock { $0.take() } }
 
   /// The file's size as the writers see it.
   var length: Int64 { lengthValue.load(ordering: .acquiring) }
@@ -93,8 +99,10 @@ final class FuseFileWriter: @unchecked Sendable {
     }
   }
 
-  /// Makes GooseFS hold what the writers wrote (flush, fsync, release).
-  func commit() async throws {
+  /// Makes GooseFS hold what the writers wrote (flush, fsync, release); returns the file as the
+  /// master completed it, or nil when there was nothing to commit.
+  @discardableResult
+  func commit() async throws -> FileInfo? {
     try await lock.withLock { try await commitLocked() }
   }
 
@@ -159,16 +167,18 @@ final class FuseFileWriter: @unchecked Sendable {
     }
   }
 
-  private func commitLocked() async throws {
+  @discardableResult
+  private func commitLocked() async throws -> FileInfo? {
+    var info: FileInfo
     switch mode {
     case .clean, .staging(_, dirty: false):
-      return
+      return nil
     case .streaming(let stream):
       mode = .clean
-      _ = try await MasterConnection.$actingCaller.withValue(identity) { try await stream.close() }
+      info = try await MasterConnection.$actingCaller.withValue(identity) { try await stream.close() }
       bumpVersion()
     case .staging(let staging, dirty: true):
-      try await upload(staging)
+      info = try await upload(staging)
       mode = .staging(staging, dirty: false)
       bumpVersion()
     }
@@ -178,7 +188,10 @@ final class FuseFileWriter: @unchecked Sendable {
       try await MasterConnection.$actingCaller.withValue(identity) {
         try await fileSystem.setAttribute(path, SetAttributeOptions(lastModificationTimeMs: time))
       }
+      info.lastModificationTimeMs = time
     }
+    lastCommittedValue.withLock { [info] in $0 = info }
+    return info
   }
 
   private func abandonStream() async {
@@ -238,7 +251,7 @@ final class FuseFileWriter: @unchecked Sendable {
   }
 
   /// Writes the staging copy as the file's new version.
-  private func upload(_ staging: StagingFile) async throws {
+  private func upload(_ staging: StagingFile) async throws -> FileInfo {
     let path = try path
     let stream = try await newStream()
     do {
@@ -251,7 +264,7 @@ final class FuseFileWriter: @unchecked Sendable {
         try await stream.write(chunk)
         offset += Int64(chunk.readableBytes)
       }
-      _ = try await MasterConnection.$actingCaller.withValue(identity) { try await stream.close() }
+      return try await MasterConnection.$actingCaller.withValue(identity) { try await stream.close() }
     } catch {
       await stream.cancel()
       throw error

@@ -10,12 +10,16 @@ final class FuseHandle: Sendable {
   let reader: Mutex<FuseFileReader?>
   /// The writer's version the reader was opened at (a commit makes older readers stale).
   let readerVersion = Mutex(0)
+  /// The status `open` found (from the metadata cache or the master), for the reader to open
+  /// its stream without asking again; taken by the first reader.
+  let openedStatus: Mutex<FileInfo?>
 
-  init(node: UInt64, writer: FuseFileWriter?, queueLimit: Int) {
+  init(node: UInt64, writer: FuseFileWriter?, queueLimit: Int, openedStatus: FileInfo? = nil) {
     self.node = node
     self.queue = SerialJobQueue(limit: queueLimit)
     self.writer = writer
     self.reader = Mutex(nil)
+    self.openedStatus = Mutex(openedStatus)
   }
 }
 

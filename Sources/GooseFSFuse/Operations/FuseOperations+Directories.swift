@@ -126,7 +126,9 @@ extension FuseOperations {
       let path = try childPath(parent, name)
       let info = try await fileSystem.createDirectory(
         path, recursive: false, allowExists: false, mode: mode & ~UInt32(umask) & 0o7777)
-      changed(path)
+      // Created here, so empty: lookups in it are answered without a call until it expires.
+      cache.putCreatedFolder(info)
+      childrenChanged(of: path, by: 1)
       request.reply(entry: entry(info, node: nodes.reference(path)))
     }
   }
@@ -143,7 +145,8 @@ extension FuseOperations {
       }
       try await fileSystem.remove(path, recursive: false, goosefsOnly: false)
       nodes.detach(path)
-      changed(path)
+      cache.removeTree(path)
+      childrenChanged(of: path, by: -1)
       request.ok()
     }
   }
@@ -167,8 +170,21 @@ extension FuseOperations {
         try await replace(destination, with: source)
       }
       nodes.rename(source, to: destination)
-      cache.invalidateTree(source)
-      cache.invalidate(destination, FileSystemPaths.parent(source), FileSystemPaths.parent(destination))
+      // Both folders stay complete: the source's entry moves (its subtree is forgotten: the
+      // paths under it changed), whatever was at the destination is gone.
+      // The destination's status comes from the master: a moved file has a new under-store path.
+      cache.removeTree(source)
+      cache.removeTree(destination)
+      do {
+        _ = try await refreshedStatus(destination)
+      } catch {
+        cache.invalidate(destination)
+        logger.warning("Could not read the status of \(destination) after renaming \(source) to it: \(error)")
+      }
+      if FileSystemPaths.parent(source) != FileSystemPaths.parent(destination) {
+        childrenChanged(of: source, by: -1)
+        childrenChanged(of: destination, by: 1)
+      }
       request.ok()
     }
   }
@@ -181,8 +197,8 @@ extension FuseOperations {
     try await fileSystem.rename(path, to: hiddenPath)
     nodes.rename(path, to: hiddenPath)
     openFiles.hide(node, at: hiddenPath)
-    changed(path)
-    changed(hiddenPath)
+    // Hidden names are left out of listings: the folder stays complete without either.
+    cache.removeTree(path)
   }
 
   /// Names of files unlinked while open (see `hide`).

@@ -34,7 +34,10 @@ extension FuseOperations {
           changed(path)
         }
       }
-      let handle = openFiles.add(FuseHandle(node: node, writer: writer, queueLimit: settings.handleQueueMax))
+      let handle = openFiles.add(
+        FuseHandle(
+          node: node, writer: writer, queueLimit: settings.handleQueueMax,
+          openedStatus: writes || openFiles.writer(of: node) != nil ? nil : info))
       request.reply(
         open: FuseOpenReply(
           handle: handle, directIO: settings.mountOptions.directIO,
@@ -61,9 +64,11 @@ extension FuseOperations {
       let path = try childPath(parent, name)
       let options = CreateFileOptions(mode: mode & ~UInt32(umask) & 0o7777, overwrite: flags & O_EXCL == 0)
       let stream = try await fileSystem.createFileStream(path, options: options, writeType: nil)
-      changed(path)
       var info = stream.created
       info.completed = false
+      // The new file is known here: its first stat needs no call, and its folder stays complete.
+      cache.put(info)
+      childrenChanged(of: path, by: 1)
       let node = nodes.reference(path)
       let writer = openFiles.attachWriter(node) { makeWriter(node: node, info: info, identity: identity) }
       try await writer.adopt(stream)
@@ -98,7 +103,12 @@ extension FuseOperations {
       }
       let reader = try handle.reader.withLock { reader in
         if let reader { return reader }
-        let made = FuseFileReader(path: try path(handle.node), fileSystem: fileSystem, identity: identity)
+        // The status seen at open serves a file nobody writes through this mount; else the
+        // stream asks the master (a commit here made a new version).
+        let status = handle.openedStatus.withLock { $0.take() }
+        let made = FuseFileReader(
+          path: try path(handle.node), status: handle.writer == nil && openFiles.writer(of: handle.node) == nil ? status : nil,
+          fileSystem: fileSystem, identity: identity)
         reader = made
         return made
       }
@@ -119,7 +129,7 @@ extension FuseOperations {
     guard let handle = openFiles.handle(id), let writer = handle.writer else { return request.ok() }
     spawn(request, on: handle.queue) { [self] _ in
       try await writer.commit()
-      if let path = nodes.path(of: writer.node) { changed(path) }
+      if let info = writer.takeCommitted() { committed(nodes.path(of: writer.node), info) }
       request.ok()
     }
   }
@@ -133,13 +143,20 @@ extension FuseOperations {
     defer { handle.queue.finish() }
     spawn(request, on: handle.queue) { [self] _ in
       if let writer = handle.writer {
+        var failed = false
         do {
           try await writer.commit()
         } catch {
+          failed = true
           logger.error("Could not commit \(nodes.path(of: handle.node) ?? "node \(handle.node)") on close: \(error)")
         }
         await release(writer: writer)
-        if let path = nodes.path(of: handle.node) { changed(path) }
+        // The completed file replaces the entry; after a failure the master has the last word.
+        if failed {
+          committed(nodes.path(of: handle.node), nil)
+        } else if let info = writer.takeCommitted() {
+          committed(nodes.path(of: handle.node), info)
+        }
       }
       if let reader = handle.reader.withLock({ $0 }) { await reader.close() }
       if let hiddenPath {

@@ -8,17 +8,29 @@ import GooseFSCore
 
 // lookup, getattr, setattr, forget, statfs.
 extension FuseOperations {
-  /// Answered on the libfuse thread when the metadata cache has the entry (a listing put it
-  /// there): no task, no network.
+  /// Answered on the libfuse thread when the metadata cache has the entry (a listing or a
+  /// change made here put it there), or knows the folder completely and the name is not in it:
+  /// no task, no network. A missing name is answered as a negative entry the kernel keeps for
+  /// the entry timeout.
   func lookup(_ request: FuseRequest, parent: UInt64, name: String) {
     if cache.enabled, name.utf8.count <= FuseErrno.maxNameBytes, let parentPath = nodes.path(of: parent),
-      case let path = FileSystemPaths.join(parentPath, name), let info = cache.get(path), permits(request.caller.uid)
+      permits(request.caller.uid)
     {
-      return request.reply(entry: entry(info, node: nodes.reference(path)))
+      let path = FileSystemPaths.join(parentPath, name)
+      switch cache.lookup(path) {
+      case .found(let info): return request.reply(entry: entry(info, node: nodes.reference(path)))
+      case .absent: return request.reply(negativeEntryTimeout: settings.entryTimeout)
+      case .unknown: break
+      }
     }
     spawn(request) { [self] identity in
       let path = try childPath(parent, name)
-      let info = try await lookupStatus(path, as: identity)
+      let info: FileInfo
+      do {
+        info = try await lookupStatus(path, as: identity)
+      } catch let error as GooseFSError where error.code == .notFound {
+        return request.reply(negativeEntryTimeout: settings.entryTimeout)
+      }
       let node = nodes.reference(path)
       request.reply(entry: entry(info, node: node))
     }
@@ -33,10 +45,15 @@ extension FuseOperations {
     let folderInfo = try await status(folder)
     guard folderInfo.isDirectory, folderInfo.childCount <= Int64(cache.maxSize) else { return try await status(path) }
     try await listings.run(folder, as: caller) { [self] in
+      let start = cache.listingStart()
       try await listVisible(folder) { _ in }
-      cache.markListed(folder)
+      cache.markListed(folder, since: start)
     }
-    return try await status(path)
+    switch cache.lookup(path) {
+    case .found(let info): return info
+    case .absent: throw GooseFSError(.notFound, "Path \(path) does not exist.")
+    case .unknown: return try await status(path)
+    }
   }
 
   func forget(_ node: UInt64, count: UInt64) {
@@ -65,7 +82,6 @@ extension FuseOperations {
       if options.mode != nil || options.owner != nil || options.group != nil {
         try refuseIfReadOnly()
         try await fileSystem.setAttribute(path, options)
-        changed(path)
       }
       if fields & FUSE_SET_ATTR_SIZE != 0 {
         try refuseIfReadOnly()
@@ -82,10 +98,10 @@ extension FuseOperations {
           deferredTime = time
         } else {
           try await fileSystem.setAttribute(path, SetAttributeOptions(lastModificationTimeMs: time))
-          changed(path)
         }
       }
-      var info = try await status(path)
+      // Something changed (setattr always asks for a change): the master's status replaces the entry.
+      var info = try await refreshedStatus(path)
       // Until the pending changes are committed, the kernel is told the time it asked for.
       if let deferredTime { info.lastModificationTimeMs = deferredTime }
       request.reply(attributes: stat(info, node: node), timeout: settings.attributeTimeout)
@@ -109,7 +125,6 @@ extension FuseOperations {
       throw error
     }
     await release(writer: writer)
-    changed(path)
   }
 
   func statfs(_ request: FuseRequest) {

@@ -163,9 +163,35 @@ final class FuseOperations: Sendable {
     if settings.mountOptions.readOnly { throw FuseFailure(EROFS) }
   }
 
-  /// A change to `path` made here: forget what the caches say of it and of its folder.
+  /// A change to `path` made here whose result is not known: forget what the cache says of it
+  /// (its folder is then no longer known complete).
   func changed(_ path: String) {
-    cache.invalidate(path, FileSystemPaths.parent(path))
+    cache.invalidate(path)
+  }
+
+  /// The status after a change, from the master, into the cache (replacing the old entry
+  /// without a moment in which the name looks absent).
+  func refreshedStatus(_ path: String) async throws -> FileInfo {
+    let info = try await fileSystem.getStatus(path, syncIntervalMs: nil)
+    cache.put(info)
+    return info
+  }
+
+  /// A child of `path`'s folder was added (1) or removed (-1) by this daemon.
+  func childrenChanged(of path: String, by delta: Int64) {
+    cache.touch(FileSystemPaths.parent(path), childDelta: delta, modifiedMs: FuseOperations.nowMilliseconds())
+  }
+
+  /// A commit finished: the file as the master completed it, or forgotten when not known.
+  func committed(_ path: String?, _ info: FileInfo?) {
+    guard let path else { return }
+    if let info, info.path == path { cache.put(info) } else { changed(path) }
+  }
+
+  static func nowMilliseconds() -> Int64 {
+    var now = timespec()
+    clock_gettime(CLOCK_REALTIME, &now)
+    return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
   }
 }
 

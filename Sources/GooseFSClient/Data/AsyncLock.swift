@@ -2,7 +2,7 @@ import Synchronization
 
 /// Mutual exclusion across suspension points, first come first served. (An actor would not do:
 /// it lets a second call in while the first awaits the network.)
-final class AsyncLock: Sendable {
+public final class AsyncLock: Sendable {
   private struct State {
     var locked = false
     var waiters: [CheckedContinuation<Void, Never>] = []
@@ -10,7 +10,9 @@ final class AsyncLock: Sendable {
 
   private let state = Mutex(State())
 
-  func withLock<T: Sendable>(_ body: () async throws -> T) async rethrows -> T {
+  public init() {}
+
+  public func withLock<T: Sendable>(_ body: () async throws -> T) async rethrows -> T {
     await lock()
     defer { unlock() }
     return try await body()

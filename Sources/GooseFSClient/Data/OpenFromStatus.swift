@@ -1,0 +1,62 @@
+import GooseFSCore
+
+// Opening a file from a status the caller already holds: the metadata cache of a FUSE mount
+// answers stat and open, so the read need not ask the master again.
+extension GRPCFileSystem {
+  /// Files of at most this many blocks whose status carries no block locations (listings leave
+  /// them out) are looked for on the local worker before the master is asked: one exchange with
+  /// the worker per block at most, none when this client holds the leases already.
+  static let maxBlocksLocatedLocally = 4
+
+  public func openFile(_ info: FileInfo, options: OpenFileOptions) async throws -> any FileInStream {
+    // The master has the last word on a file this status calls a directory or incomplete.
+    guard info.kind == .file, info.completed else { return try await openFile(info.path, options: options) }
+    if info.length == 0 || !info.fileBlockInfos.isEmpty {
+      return BlockFileInStream(info: info, access: access, readType: options.readType)
+    }
+    if let located = try await locatedLocally(info) {
+      return BlockFileInStream(info: located, access: access, readType: options.readType)
+    }
+    return try await openFile(info.path, options: options)
+  }
+
+  /// `info` with its blocks, if a worker of this host holds every one of them (leased here: the
+  /// leases stay with the client, so the stream's reads need no further exchange), else nil.
+  private func locatedLocally(_ info: FileInfo) async throws -> FileInfo? {
+    guard info.blockSizeBytes > 0, !info.blockIDs.isEmpty, info.blockIDs.count <= Self.maxBlocksLocatedLocally,
+      Int64(info.blockIDs.count) == (info.length + info.blockSizeBytes - 1) / info.blockSizeBytes,
+      try data.settings().shortCircuitEnabled,
+      let local = try await access.placement(refresh: false).localWorker
+    else { return nil }
+    let table = try data.leases(for: local.id, address: local.address)
+    let pool = try data.pool()
+    var blocks: [FileBlockInfo] = []
+    var leases: [LocalBlockLease] = []
+    var complete = true
+    for (index, blockID) in info.blockIDs.enumerated() {
+      let offset = Int64(index) * info.blockSizeBytes
+      let length = min(info.blockSizeBytes, info.length - offset)
+      let lease: LocalBlockLease
+      do {
+        lease = try await table.acquire(blockID, pool: pool)
+      } catch {
+        // Not on this host (or not readable from here): the master knows where it is.
+        complete = false
+        break
+      }
+      leases.append(lease)
+      guard lease.length == length else {
+        complete = false
+        break
+      }
+      let location = BlockLocation(workerID: local.id, address: local.address, tierAlias: "")
+      blocks.append(FileBlockInfo(blockID: blockID, offset: offset, length: length, locations: [location]))
+    }
+    // The stream takes its own hold on each block (found in the table without an exchange).
+    for lease in leases { await table.release(lease) }
+    guard complete else { return nil }
+    var located = info
+    located.fileBlockInfos = blocks
+    return located
+  }
+}
