@@ -44,10 +44,10 @@ struct ClientDataSettings: Sendable {
     persistPoll = .milliseconds(max(10, try configuration.milliseconds(PropertyKeys.userFileWaitcompletedPoll)))
     let maxIdle = try configuration.int(PropertyKeys.userShortCircuitLeasesMax)
     let maxIdleBytes = try configuration.bytes(PropertyKeys.userShortCircuitLeasesMaxBytes)
-    guard maxIdle >= 0, maxIdleBytes >= 0 else {
+    guard maxIdle >= 1, maxIdleBytes >= 1 else {
       throw GooseFSError(
         .invalidArgument,
-        "\(PropertyKeys.userShortCircuitLeasesMax.name) and \(PropertyKeys.userShortCircuitLeasesMaxBytes.name) must not be negative.")
+        "\(PropertyKeys.userShortCircuitLeasesMax.name) and \(PropertyKeys.userShortCircuitLeasesMaxBytes.name) must be positive.")
     }
     leaseLimits = LocalLeaseLimits(
       maxIdle: maxIdle, maxIdleBytes: maxIdleBytes,

@@ -11,12 +11,13 @@ extension GRPCFileSystem {
   public func openFile(_ info: FileInfo, options: OpenFileOptions) async throws -> any FileInStream {
     // The master has the last word on a file this status calls a directory or incomplete.
     guard info.kind == .file, info.completed else { return try await openFile(info.path, options: options) }
-    if info.length == 0 || !info.fileBlockInfos.isEmpty {
-      return BlockFileInStream(info: info, access: access, readType: options.readType)
-    }
-    if let located = try await locatedLocally(info) {
+    if info.length == 0 { return BlockFileInStream(info: info, access: access, readType: options.readType) }
+    // No location known (a listing's status, or one taken before the first read cached the
+    // file): the local worker is asked first, so a file cached here is read short-circuit.
+    if !info.fileBlockInfos.contains(where: { !$0.locations.isEmpty }), let located = try await locatedLocally(info) {
       return BlockFileInStream(info: located, access: access, readType: options.readType)
     }
+    if !info.fileBlockInfos.isEmpty { return BlockFileInStream(info: info, access: access, readType: options.readType) }
     return try await openFile(info.path, options: options)
   }
 

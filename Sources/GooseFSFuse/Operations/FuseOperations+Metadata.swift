@@ -28,7 +28,9 @@ extension FuseOperations {
       let info: FileInfo
       do {
         info = try await lookupStatus(path, as: identity)
-      } catch let error as GooseFSError where error.code == .notFound {
+      } catch let error as GooseFSError where error.code == .notFound && cache.enabled {
+        // With the cache on, other clients' changes may show late anyway (after its lifetime):
+        // the kernel may keep the negative answer for the entry timeout too.
         return request.reply(negativeEntryTimeout: settings.entryTimeout)
       }
       let node = nodes.reference(path)
