@@ -80,6 +80,7 @@ let package = Package(
       dependencies: [
         "GooseFSCore", "GooseFSRPC", "GooseFSJournal", "GooseFSUFS",
         .product(name: "Logging", package: "swift-log"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"),

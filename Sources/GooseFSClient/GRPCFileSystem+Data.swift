@@ -88,7 +88,9 @@ extension GRPCFileSystem: DataFileSystem {
       $0.length = length
       $0.ufsFingerprint = ufsFingerprint
     }
-    let response = try await connection.call("complete file \(path)") { client, metadata, options in
+    let response = try await connection.call(
+      "complete file \(path)", framed: .completeFile, request, as: Goosefs_Grpc_CompleteFileResponse.self
+    ) { client, metadata, options in
       try await FS.Client(wrapping: client).completeFile(request, metadata: metadata, options: options)
     }
     return FileInfo(response.info)
@@ -97,7 +99,9 @@ extension GRPCFileSystem: DataFileSystem {
   /// Schedules persistence without waiting (ASYNC_THROUGH).
   func schedulePersistOnly(_ path: String) async throws {
     let request = Goosefs_Grpc_SchedulePersistRequest.with { $0.path = path }
-    _ = try await connection.call("schedule the persist of \(path)") { client, metadata, options in
+    _ = try await connection.call(
+      "schedule the persist of \(path)", framed: .schedulePersist, request, as: Goosefs_Grpc_SchedulePersistResponse.self
+    ) { client, metadata, options in
       try await FS.Client(wrapping: client).schedulePersist(request, metadata: metadata, options: options)
     }
   }

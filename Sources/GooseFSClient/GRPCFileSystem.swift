@@ -26,7 +26,9 @@ public struct GRPCFileSystem: FileSystem {
       $0.path = path
       $0.sync = sync(syncIntervalMs)
     }
-    let response = try await connection.call("get the status of \(path)") { client, metadata, options in
+    let response = try await connection.call(
+      "get the status of \(path)", framed: .getStatus, request, as: Goosefs_Grpc_GetStatusResponse.self
+    ) { client, metadata, options in
       try await FS.Client(wrapping: client).getStatus(request, metadata: metadata, options: options)
     }
     return FileInfo(response.info)
@@ -67,7 +69,9 @@ public struct GRPCFileSystem: FileSystem {
       if let mode { $0.mode = mode }
       $0.persist = connection.persistByDefault
     }
-    let response = try await connection.call("create directory \(path)") { client, metadata, options in
+    let response = try await connection.call(
+      "create directory \(path)", framed: .createDirectory, request, as: Goosefs_Grpc_CreateDirectoryResponse.self
+    ) { client, metadata, options in
       try await FS.Client(wrapping: client).createDirectory(request, metadata: metadata, options: options)
     }
     return FileInfo(response.info)
@@ -91,7 +95,9 @@ public struct GRPCFileSystem: FileSystem {
       $0.persist = persistOverride ?? (createOptions.persist || connection.persistByDefault)
       $0.overwrite = createOptions.overwrite
     }
-    let response = try await connection.call("create file \(path)") { client, metadata, options in
+    let response = try await connection.call(
+      "create file \(path)", framed: .createFile, request, as: Goosefs_Grpc_CreateFileResponse.self
+    ) { client, metadata, options in
       try await FS.Client(wrapping: client).createFile(request, metadata: metadata, options: options)
     }
     return FileInfo(response.info)
@@ -102,7 +108,9 @@ public struct GRPCFileSystem: FileSystem {
       $0.path = path
       $0.length = length
     }
-    let response = try await connection.call("complete file \(path)") { client, metadata, options in
+    let response = try await connection.call(
+      "complete file \(path)", framed: .completeFile, request, as: Goosefs_Grpc_CompleteFileResponse.self
+    ) { client, metadata, options in
       try await FS.Client(wrapping: client).completeFile(request, metadata: metadata, options: options)
     }
     return FileInfo(response.info)
@@ -114,7 +122,9 @@ public struct GRPCFileSystem: FileSystem {
       $0.recursive = recursive
       $0.goosefsOnly = goosefsOnly
     }
-    _ = try await connection.call("remove \(path)", timeout: MasterConnection.longCallTimeout) { client, metadata, options in
+    _ = try await connection.call(
+      "remove \(path)", framed: .remove, request, as: Goosefs_Grpc_RemoveResponse.self, timeout: MasterConnection.longCallTimeout
+    ) { client, metadata, options in
       try await FS.Client(wrapping: client).remove(request, metadata: metadata, options: options)
     }
   }
@@ -124,7 +134,9 @@ public struct GRPCFileSystem: FileSystem {
       $0.source = source
       $0.destination = destination
     }
-    _ = try await connection.call("rename \(source)", timeout: MasterConnection.longCallTimeout) { client, metadata, options in
+    _ = try await connection.call(
+      "rename \(source)", framed: .rename, request, as: Goosefs_Grpc_RenameResponse.self, timeout: MasterConnection.longCallTimeout
+    ) { client, metadata, options in
       try await FS.Client(wrapping: client).rename(request, metadata: metadata, options: options)
     }
   }
@@ -143,7 +155,9 @@ public struct GRPCFileSystem: FileSystem {
       if let maximum = attributes.replicationMax { $0.replicationMax = maximum }
       if let time = attributes.lastModificationTimeMs { $0.lastModificationTimeMs = time }
     }
-    _ = try await connection.call("set attributes of \(path)", timeout: MasterConnection.longCallTimeout) { client, metadata, options in
+    _ = try await connection.call(
+      "set attributes of \(path)", framed: .setAttribute, request, as: Goosefs_Grpc_SetAttributeResponse.self, timeout: MasterConnection.longCallTimeout
+    ) { client, metadata, options in
       try await FS.Client(wrapping: client).setAttribute(request, metadata: metadata, options: options)
     }
   }

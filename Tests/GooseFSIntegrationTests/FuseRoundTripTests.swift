@@ -23,8 +23,8 @@ import Testing
   static let options = "allow_other,entry_timeout=0.2,attr_timeout=0.2"
 
   static func exists(_ path: String) -> Int32 {
-    var info = stat()
-    return Glibc.stat(path, &info) == 0 ? 0 : errno
+    var info = Glibc.stat()
+    return lstat(path, &info) == 0 ? 0 : errno
   }
 
   static func pattern(_ size: Int, seed: UInt8) -> Data {
@@ -48,10 +48,10 @@ import Testing
     #expect(try Data(contentsOf: URL(fileURLWithPath: d + "/present")) == small)  // cached on the worker now
     #expect(Self.exists(d + "/missing") == ENOENT)
     // Changes made through the mount keep the folder complete.
-    FileManager.default.createFile(atPath: d + "/created", contents: Self.pattern(1000, seed: 2))
+    _ = FileManager.default.createFile(atPath: d + "/created", contents: Self.pattern(1000, seed: 2))
     #expect(mkdir(d + "/sub", 0o755) == 0)
     #expect(rename(d + "/created", d + "/sub/moved") == 0)
-    FileManager.default.createFile(atPath: d + "/gone", contents: Data([1, 2, 3]))
+    _ = FileManager.default.createFile(atPath: d + "/gone", contents: Data([1, 2, 3]))
     #expect(unlink(d + "/gone") == 0)
 
     // With the master down, everything the mount knows still answers, and answers right.

@@ -44,7 +44,7 @@ import Testing
         model.replaceSubrange(offset..<(offset + length), with: data)
       }
       let fileLength = Int(lseek(fd, 0, SEEK_END))
-      for round in 0..<60 {
+      for _ in 0..<60 {
         let offset = Int.random(in: 0..<fileLength, using: &generator)
         let length = Int.random(in: 1...30_000, using: &generator)
         let (count, bytes) = try await testIOExecutor.run { () throws -> (Int, [UInt8]) in

@@ -5,6 +5,9 @@ extension PropertyKeys {
     "Host name clients and workers use to reach the master. Set from GOOSEFS_MASTER_HOSTNAME.")
   public static let masterRpcPort = PropertyKey(
     "goosefs.master.rpc.port", default: "9200", .integer, "Master gRPC port.")
+  public static let masterRpcFramedRequestsMax = PropertyKey(
+    "goosefs.master.rpc.framed.requests.max", default: "256", .integer,
+    "GooseFS-Swift only: calls of one framed-protocol connection the master runs at once; beyond that it stops reading the connection until one is answered.")
   public static let masterWebPort = PropertyKey(
     "goosefs.master.web.port", default: "9201", .integer, "Master web/metrics port.")
   public static let masterBindHost = PropertyKey(
@@ -127,7 +130,7 @@ extension PropertyKeys {
   public static let masterMountTableRootOptionPrefix = "goosefs.master.mount.table.root.option."
 
   static let masterKeys: [PropertyKey] = [
-    masterHostname, masterRpcPort, masterWebPort, masterBindHost, masterWebBindHost, masterRpcAddresses,
+    masterHostname, masterRpcPort, masterRpcFramedRequestsMax, masterWebPort, masterBindHost, masterWebBindHost, masterRpcAddresses,
     masterEmbeddedJournalAddresses, masterEmbeddedJournalPort, masterEmbeddedJournalBindHost,
     masterEmbeddedJournalElectionTimeoutMin, masterEmbeddedJournalElectionTimeoutMax, masterJournalType,
     masterJournalFolder, masterJournalCheckpointPeriodEntries, masterJournalLogSizeBytesMax,

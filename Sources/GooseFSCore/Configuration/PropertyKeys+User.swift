@@ -71,6 +71,9 @@ extension PropertyKeys {
   public static let userMasterRpcTimeout = PropertyKey(
     "goosefs.user.master.rpc.timeout", default: "5min", .duration,
     "GooseFS-Swift only: deadline of one attempt of a unary master RPC, so a master that accepts a connection but never answers cannot hang the client. Generous because a listing with metadata sync can be slow; retries (goosefs.user.rpc.retry.*) come on top.")
+  public static let userMasterRpcFramedEnabled = PropertyKey(
+    "goosefs.user.master.rpc.framed.enabled", default: "true", .boolean,
+    "GooseFS-Swift only: send the hot metadata calls (getStatus, create, complete, remove, rename, mkdir, setAttribute) over the framed master protocol on the master's RPC port instead of gRPC (docs/architecture.md).")
   public static let userStreamingDataTimeout = PropertyKey(
     "goosefs.user.streaming.data.timeout", default: "30sec", .duration,
     "Longest wait for the next message of a data stream.")
@@ -141,7 +144,7 @@ extension PropertyKeys {
     userFilePersistenceInitialWaitTime, userFilePersistOnRename, userFileMasterClientThreads,
     userBlockMasterClientThreads, userBlockMasterClientPoolGcThreshold, userBlockWorkerClientPoolMin,
     userBlockAvoidEvictionPolicyReservedSizeBytes, userUfsBlockReadLocationPolicy, userRpcRetryMaxDuration,
-    userRpcRetryBaseSleep, userRpcRetryMaxSleep, userMasterRpcTimeout, userStreamingDataTimeout,
+    userRpcRetryBaseSleep, userRpcRetryMaxSleep, userMasterRpcTimeout, userMasterRpcFramedEnabled, userStreamingDataTimeout,
     userStreamingReaderChunkSizeBytes, userStreamingWriterChunkSizeBytes, userLocalReaderChunkSizeBytes,
     userLocalWriterChunkSizeBytes, userNetworkDataTransferChunkSize, userShortCircuitEnabled,
     userShortCircuitPreferred, userShortCircuitLeasesMax, userShortCircuitLeasesMaxBytes, userShortCircuitLeaseIdleTime, userDirectMemoryIoEnabled, userMetadataCacheEnabled, userMetadataCacheMaxSize,

@@ -59,13 +59,14 @@ public struct MasterProcess: Sendable {
         startTimeMs: startTimeMs, upTimeMs: nowMs - startTimeMs, version: GooseFSVersion.current,
         liveWorkers: capacity.live, lostWorkers: capacity.lost, tiers: capacity.tiers, clusterID: clusterID)
     }
+    let fileSystemService = FileSystemMasterService(master: master)
+    let blockService = BlockMasterService(master: master)
+    let framed = FramedRPCServer(
+      methods: fileSystemService.framedMethods.merging(blockService.framedMethods) { first, _ in first },
+      maxInFlightPerConnection: settings.framedRequestsMax, logger: logger)
     let server = GRPCServer(
-      transport: .http2NIOPosix(
-        address: .ipv4(host: settings.bindHost, port: settings.rpcPort), transportSecurity: .plaintext),
-      services: [
-        FileSystemMasterService(master: master), MetaMasterService(master: master, info: info),
-        BlockMasterService(master: master),
-      ])
+      transport: SharedPortListener(host: settings.bindHost, port: settings.rpcPort, framed: framed).transport(),
+      services: [fileSystemService, MetaMasterService(master: master, info: info), blockService])
     let web = try await StatusWebServer.start(host: settings.webBindHost, port: settings.webPort) { path in
       Self.webResponse(path: path, info: info(), metrics: master.namespaceMetrics())
     }
@@ -74,6 +75,7 @@ public struct MasterProcess: Sendable {
 
     try await withThrowingDiscardingTaskGroup { group in
       group.addTask { try await server.serveUntilCancelled() }
+      group.addTask { await framed.run() }
       group.addTask { await namespace.runCheckpointer() }
       group.addTask { await master.blockMaster.runLostWorkerDetector(interval: .milliseconds(settings.lostWorkerDetectionIntervalMs)) }
       group.addTask { await master.runTTLChecker(intervalMs: settings.ttlCheckIntervalMs, superuser: superuser) }

@@ -7,6 +7,8 @@ struct MasterSettings: Sendable {
   var bindHost: String
   var webBindHost: String
   var rpcPort: Int
+  /// goosefs.master.rpc.framed.requests.max: calls one framed connection runs at once.
+  var framedRequestsMax: Int
   var webPort: Int
   var journalType: String
   var journalFolder: String
@@ -31,6 +33,10 @@ struct MasterSettings: Sendable {
     bindHost = configuration.value(PropertyKeys.masterBindHost) ?? "0.0.0.0"
     webBindHost = configuration.value(PropertyKeys.masterWebBindHost) ?? "0.0.0.0"
     rpcPort = try configuration.int(PropertyKeys.masterRpcPort)
+    framedRequestsMax = try configuration.int(PropertyKeys.masterRpcFramedRequestsMax)
+    guard framedRequestsMax > 0 else {
+      throw GooseFSError(.invalidArgument, "goosefs.master.rpc.framed.requests.max must be at least 1, not \(framedRequestsMax).")
+    }
     webPort = try configuration.int(PropertyKeys.masterWebPort)
     journalType = configuration.string(PropertyKeys.masterJournalType).uppercased()
     journalFolder = try Self.localJournalFolder(configuration.string(PropertyKeys.masterJournalFolder))

@@ -60,12 +60,18 @@ struct BlockMasterService: Goosefs_Grpc_BlockMaster.ServiceProtocol {
   func commitBlock(
     request: ServerRequest<Goosefs_Grpc_CommitBlockRequest>, context: ServerContext
   ) async throws -> ServerResponse<Goosefs_Grpc_CommitBlockResponse> {
-    try await RPCHandling.unary(request) { m, _ in
-      try await master.commitBlock(
-        worker: m.workerID, block: m.blockID, tier: m.tierAlias, tiers: m.tiers.map(TierCapacity.init),
-        usageSequence: m.usageSequence)
-      return Goosefs_Grpc_CommitBlockResponse()
-    }
+    try await RPCHandling.unary(request, commitBlock(_:caller:))
+  }
+
+  /// The call itself, shared by gRPC and the framed protocol (a worker commits every block it
+  /// writes: on the path of each small-file write).
+  @Sendable func commitBlock(_ m: Goosefs_Grpc_CommitBlockRequest, caller: CallerIdentity) async throws
+    -> Goosefs_Grpc_CommitBlockResponse
+  {
+    try await master.commitBlock(
+      worker: m.workerID, block: m.blockID, tier: m.tierAlias, tiers: m.tiers.map(TierCapacity.init),
+      usageSequence: m.usageSequence)
+    return Goosefs_Grpc_CommitBlockResponse()
   }
 
   func getWorkerInfoList(

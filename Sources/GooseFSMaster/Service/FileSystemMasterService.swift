@@ -14,10 +14,13 @@ struct FileSystemMasterService: Goosefs_Grpc_FileSystemMasterClientService.Servi
   func getStatus(
     request: ServerRequest<Goosefs_Grpc_GetStatusRequest>, context: ServerContext
   ) async throws -> ServerResponse<Goosefs_Grpc_GetStatusResponse> {
-    try await RPCHandling.unary(request) { message, caller in
-      let info = try await master.getStatus(message.path, syncIntervalMs: Self.interval(message.hasSync ? message.sync : nil), caller: caller)
-      return .with { $0.info = master.withBlocks(info, withBlockInfos: true).proto }
-    }
+    try await RPCHandling.unary(request, getStatus(_:caller:))
+  }
+
+  /// The call itself, shared by gRPC and the framed protocol.
+  @Sendable func getStatus(_ message: Goosefs_Grpc_GetStatusRequest, caller: CallerIdentity) async throws -> Goosefs_Grpc_GetStatusResponse {
+    let info = try await master.getStatus(message.path, syncIntervalMs: Self.interval(message.hasSync ? message.sync : nil), caller: caller)
+    return .with { $0.info = master.withBlocks(info, withBlockInfos: true).proto }
   }
 
   func listStatus(
@@ -49,72 +52,90 @@ struct FileSystemMasterService: Goosefs_Grpc_FileSystemMasterClientService.Servi
   func createDirectory(
     request: ServerRequest<Goosefs_Grpc_CreateDirectoryRequest>, context: ServerContext
   ) async throws -> ServerResponse<Goosefs_Grpc_CreateDirectoryResponse> {
-    try await RPCHandling.unary(request) { m, caller in
-      let info = try await master.createDirectory(
-        CreateDirectoryRequest(
-          path: m.path, recursive: m.recursive, allowExists: m.allowExists, mode: m.hasMode ? m.mode : nil,
-          persist: m.persist),
-        caller: caller)
-      return .with { $0.info = info.proto }
-    }
+    try await RPCHandling.unary(request, createDirectory(_:caller:))
+  }
+
+  /// The call itself, shared by gRPC and the framed protocol.
+  @Sendable func createDirectory(_ m: Goosefs_Grpc_CreateDirectoryRequest, caller: CallerIdentity) async throws -> Goosefs_Grpc_CreateDirectoryResponse {
+    let info = try await master.createDirectory(
+      CreateDirectoryRequest(
+        path: m.path, recursive: m.recursive, allowExists: m.allowExists, mode: m.hasMode ? m.mode : nil,
+        persist: m.persist),
+      caller: caller)
+    return .with { $0.info = info.proto }
   }
 
   func createFile(
     request: ServerRequest<Goosefs_Grpc_CreateFileRequest>, context: ServerContext
   ) async throws -> ServerResponse<Goosefs_Grpc_CreateFileResponse> {
-    try await RPCHandling.unary(request) { m, caller in
-      let info = try await master.createFile(
-        CreateFileRequest(
-          path: m.path, recursive: m.recursive, mode: m.hasMode ? m.mode : nil, blockSizeBytes: m.blockSizeBytes,
-          ttlMs: m.hasTtlMs ? m.ttlMs : nil, ttlAction: TTLAction(m.ttlAction), replicationMin: m.replicationMin,
-          replicationMax: m.replicationMax, persist: m.persist, overwrite: m.overwrite),
-        caller: caller)
-      return .with { $0.info = info.proto }
-    }
+    try await RPCHandling.unary(request, createFile(_:caller:))
+  }
+
+  /// The call itself, shared by gRPC and the framed protocol.
+  @Sendable func createFile(_ m: Goosefs_Grpc_CreateFileRequest, caller: CallerIdentity) async throws -> Goosefs_Grpc_CreateFileResponse {
+    let info = try await master.createFile(
+      CreateFileRequest(
+        path: m.path, recursive: m.recursive, mode: m.hasMode ? m.mode : nil, blockSizeBytes: m.blockSizeBytes,
+        ttlMs: m.hasTtlMs ? m.ttlMs : nil, ttlAction: TTLAction(m.ttlAction), replicationMin: m.replicationMin,
+        replicationMax: m.replicationMax, persist: m.persist, overwrite: m.overwrite),
+      caller: caller)
+    return .with { $0.info = info.proto }
   }
 
   func completeFile(
     request: ServerRequest<Goosefs_Grpc_CompleteFileRequest>, context: ServerContext
   ) async throws -> ServerResponse<Goosefs_Grpc_CompleteFileResponse> {
-    try await RPCHandling.unary(request) { m, caller in
-      let info = try await master.completeFile(m.path, length: m.length, ufsFingerprint: m.ufsFingerprint, caller: caller)
-      return .with { $0.info = info.proto }
-    }
+    try await RPCHandling.unary(request, completeFile(_:caller:))
+  }
+
+  /// The call itself, shared by gRPC and the framed protocol.
+  @Sendable func completeFile(_ m: Goosefs_Grpc_CompleteFileRequest, caller: CallerIdentity) async throws -> Goosefs_Grpc_CompleteFileResponse {
+    let info = try await master.completeFile(m.path, length: m.length, ufsFingerprint: m.ufsFingerprint, caller: caller)
+    return .with { $0.info = info.proto }
   }
 
   func remove(
     request: ServerRequest<Goosefs_Grpc_RemoveRequest>, context: ServerContext
   ) async throws -> ServerResponse<Goosefs_Grpc_RemoveResponse> {
-    try await RPCHandling.unary(request) { m, caller in
-      try await master.remove(m.path, recursive: m.recursive, goosefsOnly: m.goosefsOnly, caller: caller)
-      return Goosefs_Grpc_RemoveResponse()
-    }
+    try await RPCHandling.unary(request, remove(_:caller:))
+  }
+
+  /// The call itself, shared by gRPC and the framed protocol.
+  @Sendable func remove(_ m: Goosefs_Grpc_RemoveRequest, caller: CallerIdentity) async throws -> Goosefs_Grpc_RemoveResponse {
+    try await master.remove(m.path, recursive: m.recursive, goosefsOnly: m.goosefsOnly, caller: caller)
+    return Goosefs_Grpc_RemoveResponse()
   }
 
   func rename(
     request: ServerRequest<Goosefs_Grpc_RenameRequest>, context: ServerContext
   ) async throws -> ServerResponse<Goosefs_Grpc_RenameResponse> {
-    try await RPCHandling.unary(request) { m, caller in
-      try await master.rename(m.source, to: m.destination, caller: caller)
-      return Goosefs_Grpc_RenameResponse()
-    }
+    try await RPCHandling.unary(request, rename(_:caller:))
+  }
+
+  /// The call itself, shared by gRPC and the framed protocol.
+  @Sendable func rename(_ m: Goosefs_Grpc_RenameRequest, caller: CallerIdentity) async throws -> Goosefs_Grpc_RenameResponse {
+    try await master.rename(m.source, to: m.destination, caller: caller)
+    return Goosefs_Grpc_RenameResponse()
   }
 
   func setAttribute(
     request: ServerRequest<Goosefs_Grpc_SetAttributeRequest>, context: ServerContext
   ) async throws -> ServerResponse<Goosefs_Grpc_SetAttributeResponse> {
-    try await RPCHandling.unary(request) { m, caller in
-      try await master.setAttribute(
-        SetAttributeRequest(
-          path: m.path, recursive: m.recursive, mode: m.hasMode ? m.mode : nil, owner: m.hasOwner ? m.owner : nil,
-          group: m.hasGroup ? m.group : nil, pinned: m.hasPinned ? m.pinned : nil, ttlMs: m.hasTtlMs ? m.ttlMs : nil,
-          ttlAction: m.hasTtlAction ? TTLAction(m.ttlAction) : nil,
-          replicationMin: m.hasReplicationMin ? m.replicationMin : nil,
-          replicationMax: m.hasReplicationMax ? m.replicationMax : nil,
-          lastModificationTimeMs: m.hasLastModificationTimeMs ? m.lastModificationTimeMs : nil),
-        caller: caller)
-      return Goosefs_Grpc_SetAttributeResponse()
-    }
+    try await RPCHandling.unary(request, setAttribute(_:caller:))
+  }
+
+  /// The call itself, shared by gRPC and the framed protocol.
+  @Sendable func setAttribute(_ m: Goosefs_Grpc_SetAttributeRequest, caller: CallerIdentity) async throws -> Goosefs_Grpc_SetAttributeResponse {
+    try await master.setAttribute(
+      SetAttributeRequest(
+        path: m.path, recursive: m.recursive, mode: m.hasMode ? m.mode : nil, owner: m.hasOwner ? m.owner : nil,
+        group: m.hasGroup ? m.group : nil, pinned: m.hasPinned ? m.pinned : nil, ttlMs: m.hasTtlMs ? m.ttlMs : nil,
+        ttlAction: m.hasTtlAction ? TTLAction(m.ttlAction) : nil,
+        replicationMin: m.hasReplicationMin ? m.replicationMin : nil,
+        replicationMax: m.hasReplicationMax ? m.replicationMax : nil,
+        lastModificationTimeMs: m.hasLastModificationTimeMs ? m.lastModificationTimeMs : nil),
+      caller: caller)
+    return Goosefs_Grpc_SetAttributeResponse()
   }
 
   func mount(
@@ -191,9 +212,12 @@ struct FileSystemMasterService: Goosefs_Grpc_FileSystemMasterClientService.Servi
   func schedulePersist(
     request: ServerRequest<Goosefs_Grpc_SchedulePersistRequest>, context: ServerContext
   ) async throws -> ServerResponse<Goosefs_Grpc_SchedulePersistResponse> {
-    try await RPCHandling.unary(request) { m, caller in
-      try await master.schedulePersist(m.path, caller: caller)
-      return Goosefs_Grpc_SchedulePersistResponse()
-    }
+    try await RPCHandling.unary(request, schedulePersist(_:caller:))
+  }
+
+  /// The call itself, shared by gRPC and the framed protocol.
+  @Sendable func schedulePersist(_ m: Goosefs_Grpc_SchedulePersistRequest, caller: CallerIdentity) async throws -> Goosefs_Grpc_SchedulePersistResponse {
+    try await master.schedulePersist(m.path, caller: caller)
+    return Goosefs_Grpc_SchedulePersistResponse()
   }
 }

@@ -127,7 +127,9 @@ final class MasterSync: Sendable {
       $0.tiers = usage.tiers.map(\.proto)
       $0.usageSequence = usage.sequence
     }
-    _ = try await connection.call("commit block \(block.blockID)") { client, metadata, options in
+    _ = try await connection.call(
+      "commit block \(block.blockID)", framed: .commitBlock, request, as: Goosefs_Grpc_CommitBlockResponse.self
+    ) { client, metadata, options in
       try await Service.Client(wrapping: client).commitBlock(request, metadata: metadata, options: options)
     }
   }

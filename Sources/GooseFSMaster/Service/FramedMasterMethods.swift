@@ -1,0 +1,42 @@
+import GooseFSCore
+import GooseFSRPC
+import NIOCore
+import SwiftProtobuf
+
+/// The framed protocol's method tables: the same call bodies as the gRPC services, reached with
+/// the same protobuf messages (docs/architecture.md, "The framed master protocol").
+extension FileSystemMasterService {
+  var framedMethods: [FramedMethod: FramedRPCServer.Method] {
+    [
+      .getStatus: Self.framed(getStatus(_:caller:)),
+      .createFile: Self.framed(createFile(_:caller:)),
+      .completeFile: Self.framed(completeFile(_:caller:)),
+      .remove: Self.framed(remove(_:caller:)),
+      .rename: Self.framed(rename(_:caller:)),
+      .createDirectory: Self.framed(createDirectory(_:caller:)),
+      .setAttribute: Self.framed(setAttribute(_:caller:)),
+      .schedulePersist: Self.framed(schedulePersist(_:caller:)),
+    ]
+  }
+
+  static func framed<Request: SwiftProtobuf.Message, Response: SwiftProtobuf.Message>(
+    _ body: @escaping @Sendable (Request, CallerIdentity) async throws -> Response
+  ) -> FramedRPCServer.Method {
+    { payload, caller in
+      let request: Request
+      do {
+        request = try Request(serializedBytes: Array(payload.readableBytesView))
+      } catch {
+        throw GooseFSError(.invalidArgument, "Framed RPC: the request is not a valid \(Request.protoMessageName): \(error)")
+      }
+      let bytes: [UInt8] = try await body(request, caller).serializedBytes()
+      return ByteBuffer(bytes: bytes)
+    }
+  }
+}
+
+extension BlockMasterService {
+  var framedMethods: [FramedMethod: FramedRPCServer.Method] {
+    [.commitBlock: FileSystemMasterService.framed(commitBlock(_:caller:))]
+  }
+}
