@@ -45,7 +45,6 @@ shopt -s inherit_errexit
 export LC_ALL=C # EPOCHREALTIME and printf need '.' decimals; ls sorts bytewise
 cd "$(dirname "$0")/../.."
 REPO=$PWD
-HERE=$REPO/scripts/bench/fuse
 BIN=$REPO/.build/release
 GOOSEFS_FUSE=${GOOSEFS_FUSE:-$BIN/goosefs-fuse}
 
@@ -70,13 +69,13 @@ VERIFY=${VERIFY:-1}
 SIZE=$((SIZE_MB * 1024 * 1024))
 S3_SIZE=$((S3_MB * 1024 * 1024))
 
-die() { echo "fuse.sh: $*" >&2; exit 1; }
-say() { echo "== $*" >&2; }
+BENCH_NAME=fuse.sh
+# shellcheck source=scripts/bench/lib/mounts.sh
+source "$REPO/scripts/bench/lib/mounts.sh"
 part() { [[ " $PARTS " == *" $1 "* ]]; }
 part6a() { part 6 || part 6a; }
 part6b() { part 6 || part 6b; }
 with_goosefs() { [ "$SKIP_GOOSEFS" != 1 ]; }
-py() { python3 -c "$1"; }
 
 # ---------------------------------------------------------------- setup
 [ "$(id -u)" = 0 ] || die "run as root (mounting, /sys/class/bdi, allow_other)"
@@ -86,187 +85,19 @@ for v in SIZE_MB S3_MB RUNTIME RA_KB META_N LS_ENTRIES STEP_TIMEOUT MOUNT_TIMEOU
 done
 for p in $PARTS; do [[ $p =~ ^([1-5]|6|6a|6b)$ ]] || die "unknown part '$p' in PARTS (1 2 3 4 5 6 6a 6b)"; done
 
-# apt_install PACKAGE...: installs the ones dpkg does not know (apt-get update only if needed).
-apt_install() {
-  local missing=() p
-  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
-  [ ${#missing[@]} -gt 0 ] || return 0
-  say "installing ${missing[*]} (apt-get)"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1 || {
-    apt-get update -qq >/dev/null 2>&1 &&
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null 2>&1
-  } || die "apt-get install ${missing[*]} failed"
-}
 apt_install gcc pkg-config libfuse3-dev fuse3 fio curl
 part6a && apt_install bindfs
 part6b && apt_install s3fs rclone
 command -v python3 >/dev/null || apt_install python3
-if part6b && ! python3 -c "import boto3, moto.server, flask" >/dev/null 2>&1; then
-  python3 -m pip --version >/dev/null 2>&1 || apt_install python3-pip
-  say "installing moto[server] boto3 (pip)"
-  # Debian marks its Python "externally managed"; these are benchmark tools.
-  PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install -q "moto[server]" boto3 2>&1 |
-    grep -v "Running pip as the 'root' user" >&2 || true
-  python3 -c "import boto3, moto.server" || die "pip install moto[server] boto3 failed"
-fi
-if with_goosefs; then
-  if [ "${BUILD:-0}" = 1 ]; then
-    say "building release binaries (swift build -c release)"
-    # shellcheck source=scripts/lib/setup.sh
-    source scripts/lib/setup.sh
-    goosefs_setup_toolchain
-    swift build -c release >&2
-  fi
-  for b in "$BIN/goosefs" "$BIN/goosefs-master" "$BIN/goosefs-worker" "$GOOSEFS_FUSE"; do
-    [ -x "$b" ] || die "$b is missing: run swift build -c release (or BUILD=1), or SKIP_GOOSEFS=1 for the baselines alone"
-  done
-fi
+if part6b; then pip_install_moto; fi
+if with_goosefs; then need_release_binaries; fi
 
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 WORK=$(mktemp -d "${BENCH_DIR:-/dev/shm}/goosefs-fuse-bench.XXXXXX")
 mkdir -p "$WORK/logs" "$WORK/mnt"
 : >"$WORK/commands.stderr"
 
-# ---------------------------------------------------------------- processes and mounts
-# Every mount: its daemon runs in the foreground as our child (MNT_PID), so cleanup can end it
-# by PID. Other daemons (moto, master, worker) are in PIDS.
-declare -A MNT_PID=() MNT_KIND=() RA_SAVED=()
-PIDS=()
-FG_PID=""
-mp() { echo "$WORK/mnt/$1"; }
-is_mounted() { awk -v m="$1" '$5 == m { f = 1 } END { exit !f }' /proc/self/mountinfo; }
-fstype_of() { awk -v m="$1" '$5 == m { for (i = 7; i <= NF; i++) if ($i == "-") { t = $(i + 1); break } } END { print t }' /proc/self/mountinfo; }
-bdi_of() { awk -v m="$1" '$5 == m { d = $3 } END { print d }' /proc/self/mountinfo; }
-alive() { kill -0 "$1" 2>/dev/null; }
-# wait_gone PID TENTHS: polls until PID has exited (bash reaps background children itself).
-wait_gone() {
-  local i
-  for ((i = 0; i < $2 * 2; i++)); do
-    alive "$1" || return 0
-    sleep 0.05
-  done
-  ! alive "$1"
-}
-stop_pid() { # PID: TERM, 5 s, KILL; reaps it
-  alive "$1" && { kill -TERM "$1" 2>/dev/null || true; }
-  wait_gone "$1" 50 || { kill -KILL "$1" 2>/dev/null || true; }
-  wait "$1" 2>/dev/null || true
-}
-forget_pid() {
-  local keep=() p
-  for p in "${PIDS[@]}"; do [ "$p" = "$1" ] || keep+=("$p"); done
-  PIDS=("${keep[@]}")
-}
-
-# start_mount NAME KIND CMD...: runs CMD (which mounts $(mp NAME) and stays in the foreground)
-# in the background and polls until the mount is there (for KIND goosefs: with type
-# fuse.goosefs-fuse). Returns 1 (and cleans up) if the daemon exits or MOUNT_TIMEOUT passes.
-start_mount() {
-  local name=$1 kind=$2 mnt i pid
-  shift 2
-  mnt=$(mp "$name")
-  mkdir -p "$mnt"
-  "$@" >"$WORK/logs/$name.log" 2>&1 &
-  pid=$!
-  MNT_PID[$name]=$pid
-  MNT_KIND[$name]=$kind
-  for ((i = 0; i < MOUNT_TIMEOUT * 20; i++)); do
-    if is_mounted "$mnt"; then
-      if [ "$kind" != goosefs ] || [ "$(fstype_of "$mnt")" = fuse.goosefs-fuse ]; then
-        return 0
-      fi
-    fi
-    if ! alive "$pid"; then
-      wait "$pid" 2>/dev/null || true
-      echo "   $name ($kind) exited before mounting: $(tail -5 "$WORK/logs/$name.log")" >&2
-      unset "MNT_PID[$name]" "MNT_KIND[$name]"
-      is_mounted "$mnt" && umount -l "$mnt" 2>/dev/null
-      return 1
-    fi
-    sleep 0.05
-  done
-  echo "   $name ($kind) did not mount within ${MOUNT_TIMEOUT}s: $(tail -5 "$WORK/logs/$name.log")" >&2
-  stop_mount "$name"
-  return 1
-}
-# stop_mount NAME: restores read-ahead, unmounts the way the file system expects (goosefs-fuse
-# unmount; SIGTERM for null_fuse; fusermount3 -u for the others), waits for the daemon to exit,
-# then SIGKILL and lazy unmount if it did not.
-stop_mount() {
-  local name=$1 mnt pid kind
-  mnt=$(mp "$name")
-  pid=${MNT_PID[$name]:-}
-  kind=${MNT_KIND[$name]:-}
-  [ -n "$pid" ] || return 0
-  restore_ra "$mnt"
-  if is_mounted "$mnt" && alive "$pid"; then
-    case $kind in
-    goosefs) timeout -s KILL 90 "$GOOSEFS_FUSE" unmount "$mnt" >>"$WORK/logs/$name.log" 2>&1 ||
-      echo "   goosefs-fuse unmount $mnt failed (see $WORK/logs/$name.log)" >&2 ;;
-    null) kill -TERM "$pid" 2>/dev/null || true ;;
-    *) timeout -s KILL 30 fusermount3 -u "$mnt" >>"$WORK/logs/$name.log" 2>&1 || true ;;
-    esac
-  fi
-  if ! wait_gone "$pid" 100; then
-    echo "   $name ($kind) still running 10 s after unmounting: killing it" >&2
-    stop_pid "$pid"
-  fi
-  wait "$pid" 2>/dev/null || true
-  if is_mounted "$mnt"; then
-    echo "   $mnt still mounted after its daemon exited: lazy unmount" >&2
-    umount -l "$mnt" 2>/dev/null || true
-  fi
-  unset "MNT_PID[$name]" "MNT_KIND[$name]"
-}
-# Read-ahead of a mount's bdi (/sys/class/bdi/<major:minor>/read_ahead_kb), restored before unmount.
-set_ra() { # mount point, KB
-  local f
-  f=/sys/class/bdi/$(bdi_of "$1")/read_ahead_kb
-  [ -w "$f" ] || { echo "   no $f for $1" >&2; return 1; }
-  [ -n "${RA_SAVED[$1]:-}" ] || RA_SAVED[$1]="$f $(cat "$f")"
-  echo "$2" >"$f"
-}
-ra_default() { local s=${RA_SAVED[$1]:-}; echo "${s##* }"; }
-restore_ra() {
-  local s=${RA_SAVED[$1]:-}
-  [ -n "$s" ] || return 0
-  [ ! -w "${s% *}" ] || echo "${s##* }" >"${s% *}" 2>/dev/null || true
-  unset "RA_SAVED[$1]"
-}
-
-cleanup() {
-  local status=$? name pid
-  trap - EXIT INT TERM
-  set +e
-  if [ -n "$FG_PID" ]; then stop_pid "$FG_PID"; fi
-  for name in "${!MNT_PID[@]}"; do stop_mount "$name" || true; done
-  for pid in "${PIDS[@]}"; do alive "$pid" && kill -TERM "$pid" 2>/dev/null; done
-  for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
-  if [ "${KEEP:-0}" = 1 ]; then
-    echo "kept $WORK" >&2
-  elif awk -v w="$WORK/" 'index($5, w) == 1 { f = 1 } END { exit !f }' /proc/self/mountinfo; then
-    echo "fuse.sh: something is still mounted under $WORK; not removing it" >&2
-  else
-    rm -rf --one-file-system "$WORK"
-  fi
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# run_bg OUT CMD...: runs CMD in the background (stdout to OUT) and waits for it, so that INT/TERM
-# reach the traps at once instead of after the command; cleanup stops it by PID.
-run_bg() {
-  local out=$1 status=0
-  shift
-  "$@" >"$out" 2>>"$WORK/commands.stderr" &
-  FG_PID=$!
-  wait "$FG_PID" || status=$?
-  FG_PID=""
-  return "$status"
-}
-# CPU seconds (user+sys) a process used so far.
-cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{ print ($14 + $15) / hz }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+bench_traps
 
 # ---------------------------------------------------------------- results
 declare -A R=()  # measured values (bytes/s, IOPS, ops/s, seconds)
@@ -366,11 +197,7 @@ print(f'{max(0, b - k - ($ours - $MARK_OURS)):.1f}s of {b:.1f}s, kernel threads 
 }
 
 # ---------------------------------------------------------------- tools and data
-say "building null_fuse and metabench into $WORK"
-# shellcheck disable=SC2046
-gcc -O2 -Wall -Wextra -Werror -o "$WORK/null_fuse" "$HERE/null_fuse.c" $(pkg-config --cflags --libs fuse3)
-gcc -O2 -Wall -Wextra -Werror -o "$WORK/metabench" "$HERE/metabench.c"
-NULL_FUSE=$WORK/null_fuse
+build_null_tools
 
 # The local under store of parts 1-5 and 6a, seeded before the master starts (its root is listed
 # once and never synced again): file.bin (SIZE_MB of random bytes), meta/s0..s<META_N-1> and
@@ -393,75 +220,7 @@ fi
 if with_goosefs && part 4; then say "seeding $META_N empty files (stats)"; seed_names "$UFS/meta" "$META_N"; fi
 if part 5; then say "seeding $LS_ENTRIES empty files (ls -l)"; seed_names "$UFS/big" "$LS_ENTRIES"; fi
 
-# ---------------------------------------------------------------- GooseFS cluster
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-gfs() { timeout -s KILL "$STEP_TIMEOUT" "$BIN/goosefs" "$@"; }
-MASTER_PID="" WORKER_PID="" CLUSTER="" GF_OPTS=""
-# start_cluster NAME ROOT_UFS QUOTA_MB [-D options]: one master and a local worker (127.0.0.1, so
-# reads by goosefs-fuse short-circuit); the CLI and goosefs-fuse use the same GOOSEFS_JAVA_OPTS.
-start_cluster() {
-  local name=$1 root=$2 quota=$3 i
-  shift 3
-  CLUSTER=$WORK/$name
-  mkdir -p "$CLUSTER/logs" "$CLUSTER/worker-mem"
-  export GOOSEFS_HOME=$CLUSTER
-  unset GOOSEFS_CONF_DIR GOOSEFS_USER_JAVA_OPTS GOOSEFS_WORKER_JAVA_OPTS GOOSEFS_MASTER_JAVA_OPTS || true
-  GF_OPTS="-Dgoosefs.master.hostname=127.0.0.1 -Dgoosefs.master.rpc.port=$(free_port) \
--Dgoosefs.master.web.port=$(free_port) -Dgoosefs.master.journal.type=UFS \
--Dgoosefs.master.journal.folder=$CLUSTER/journal -Dgoosefs.master.mount.table.root.ufs=$root \
--Dgoosefs.logs.dir=$CLUSTER/logs -Dgoosefs.user.rpc.retry.max.duration=20s $*"
-  export GOOSEFS_JAVA_OPTS=$GF_OPTS
-  "$BIN/goosefs-master" >/dev/null 2>"$CLUSTER/logs/master.stderr" &
-  MASTER_PID=$!
-  PIDS+=("$MASTER_PID")
-  for ((i = 0; ; i++)); do
-    alive "$MASTER_PID" || { echo "   master exited: $(tail -5 "$CLUSTER/logs/master.stderr")" >&2; return 1; }
-    GOOSEFS_USER_JAVA_OPTS=-Dgoosefs.user.rpc.retry.max.duration=200ms \
-      timeout 10 "$BIN/goosefs" fsadmin report >/dev/null 2>&1 && break
-    [ "$i" -lt 300 ] || { echo "   master did not serve within 30 s" >&2; return 1; }
-    sleep 0.1
-  done
-  GOOSEFS_WORKER_JAVA_OPTS="-Dgoosefs.worker.hostname=127.0.0.1 -Dgoosefs.worker.bind.host=127.0.0.1 \
--Dgoosefs.worker.web.bind.host=127.0.0.1 -Dgoosefs.worker.rpc.port=$(free_port) -Dgoosefs.worker.web.port=$(free_port) \
--Dgoosefs.worker.tieredstore.levels=1 -Dgoosefs.worker.tieredstore.level0.alias=MEM \
--Dgoosefs.worker.tieredstore.level0.dirs.path=$CLUSTER/worker-mem -Dgoosefs.worker.tieredstore.level0.dirs.mediumtype=MEM \
--Dgoosefs.worker.tieredstore.level0.dirs.quota=${quota}MB -Dgoosefs.worker.block.heartbeat.interval=200ms" \
-    "$BIN/goosefs-worker" >/dev/null 2>"$CLUSTER/logs/worker.stderr" &
-  WORKER_PID=$!
-  PIDS+=("$WORKER_PID")
-  for ((i = 0; ; i++)); do
-    alive "$WORKER_PID" || { echo "   worker exited: $(tail -5 "$CLUSTER/logs/worker.stderr")" >&2; return 1; }
-    timeout 10 "$BIN/goosefs" fsadmin report capacity >"$CLUSTER/capacity" 2>/dev/null
-    grep -q "^127.0.0.1" "$CLUSTER/capacity" && break
-    [ "$i" -lt 300 ] || { echo "   worker did not register within 30 s" >&2; return 1; }
-    sleep 0.1
-  done
-}
-stop_cluster() {
-  local name pid
-  for name in "${!MNT_KIND[@]}"; do [ "${MNT_KIND[$name]}" != goosefs ] || stop_mount "$name"; done
-  for pid in $WORKER_PID $MASTER_PID; do
-    stop_pid "$pid"
-    forget_pid "$pid"
-  done
-  WORKER_PID="" MASTER_PID=""
-  [ -z "$CLUSTER" ] || rm -rf "$CLUSTER/worker-mem" "$CLUSTER/journal"
-}
-# mount_goosefs NAME OPTIONS: goosefs-fuse mount -f -o OPTIONS $(mp NAME) / (in the background).
-mount_goosefs() {
-  start_mount "$1" goosefs env GOOSEFS_JAVA_OPTS="$GF_OPTS $FUSE_PROPS" \
-    "$GOOSEFS_FUSE" mount -f -o "$2" "$(mp "$1")" /
-}
-# CPU of the GooseFS processes around a run: gf_cpu0 before, gf_cpu1 after prints
-# "fuse Xs, worker Ys, master Zs".
-gf_cpu0() { GC0="$(cpu_of "${MNT_PID[$1]:-0}") $(cpu_of "${WORKER_PID:-0}") $(cpu_of "${MASTER_PID:-0}")"; }
-gf_cpu1() {
-  local f w m f0 w0 m0
-  read -r f0 w0 m0 <<<"$GC0"
-  f=$(cpu_of "${MNT_PID[$1]:-0}") w=$(cpu_of "${WORKER_PID:-0}") m=$(cpu_of "${MASTER_PID:-0}")
-  py "print(f'CPU: goosefs-fuse {$f-$f0:.1f}s, worker {$w-$w0:.1f}s, master {$m-$m0:.1f}s')"
-}
-
+# ---------------------------------------------------------------- GooseFS cluster (scripts/bench/lib/mounts.sh)
 GF_LOCAL=0 # the local-UFS cluster is up
 if with_goosefs && { part 1 || part 2 || part 3 || part 4 || part 5; }; then
   say "starting GooseFS (master + local worker, under store $UFS)"
@@ -655,22 +414,11 @@ if part6b; then
     S3SRC=$WORK/s3src.bin
     head -c "$S3_SIZE" /dev/urandom >"$S3SRC"
   fi
-  MOTO_PID="" URL=""
-  # start_moto: moto_server on a free port, bucket "bench" holding file.bin; sets ENDPOINT and URL
-  # (a presigned GET for curl: this moto refuses anonymous GETs).
-  start_moto() {
-    local i t0
-    MOTO_PORT=$(free_port)
-    ENDPOINT=http://127.0.0.1:$MOTO_PORT
-    python3 -m moto.server -H 127.0.0.1 -p "$MOTO_PORT" >"$WORK/logs/moto.log" 2>&1 &
-    MOTO_PID=$!
-    PIDS+=("$MOTO_PID")
-    for ((i = 0; ; i++)); do
-      curl -s -o /dev/null "$ENDPOINT/" && break
-      alive "$MOTO_PID" || { echo "   moto_server exited: $(tail -5 "$WORK/logs/moto.log")" >&2; return 1; }
-      [ "$i" -lt 600 ] || { echo "   moto_server did not answer within 30 s" >&2; return 1; }
-      sleep 0.05
-    done
+  URL=""
+  # put_object: bucket "bench" holding file.bin; sets URL (a presigned GET for curl: this moto
+  # refuses anonymous GETs).
+  put_object() {
+    local t0
     say "   putting s3://bench/file.bin"
     t0=$EPOCHREALTIME
     URL=$(timeout -s KILL "$STEP_TIMEOUT" python3 - "$ENDPOINT" "$S3SRC" <<'EOF'
@@ -687,7 +435,7 @@ EOF
     ) || { echo "   could not put the object into moto" >&2; URL=""; return 1; }
     DETAIL+=("6b. one PUT of ${S3_MB} MiB into moto: $(py "print(f'{$S3_SIZE/($EPOCHREALTIME - $t0)/1e6:.0f}')") MB/s")
   }
-  if start_moto; then
+  if start_moto && put_object; then
     m0=$(cpu_of "$MOTO_PID")
     if s=$(timeout -s KILL "$STEP_TIMEOUT" curl -s -f -o /dev/null -w '%{speed_download}' "$URL"); then
       R[curl]=$s
@@ -718,25 +466,14 @@ EOF
   }
 
   if [ -n "$URL" ]; then
-    # rclone: the AWS SDK it is built with refuses AWS_CA_BUNDLE on its own transport
-    # ("LoadCustomCABundleError: ... unsupported transport"), so it runs without it.
-    : >"$WORK/rclone.conf"
-    if start_mount rclone rclone env -u AWS_CA_BUNDLE RCLONE_CONFIG="$WORK/rclone.conf" \
-      RCLONE_CONFIG_MOTO_TYPE=s3 RCLONE_CONFIG_MOTO_PROVIDER=Other RCLONE_CONFIG_MOTO_ENDPOINT="$ENDPOINT" \
-      RCLONE_CONFIG_MOTO_ACCESS_KEY_ID=testing RCLONE_CONFIG_MOTO_SECRET_ACCESS_KEY=testing \
-      RCLONE_CONFIG_MOTO_REGION=us-east-1 RCLONE_CONFIG_MOTO_FORCE_PATH_STYLE=true \
-      rclone mount moto:bench "$(mp rclone)" --vfs-cache-mode full --cache-dir "$WORK/rclone-cache"; then
+    if mount_rclone rclone bench --vfs-cache-mode full --cache-dir "$WORK/rclone-cache"; then
       s3_read rclone rclone rclone || true
       stop_mount rclone
     else fail "rclone mount did not mount"; fi
     rm -rf "$WORK/rclone-cache"
 
-    # s3fs: moto serves path-style requests only (no wildcard DNS for bucket.127.0.0.1).
-    echo "testing:testing" >"$WORK/s3fs.passwd"
-    chmod 600 "$WORK/s3fs.passwd"
     mkdir -p "$WORK/s3fs-cache"
-    if start_mount s3fs s3fs s3fs bench "$(mp s3fs)" -f -o "url=$ENDPOINT,use_path_request_style,endpoint=us-east-1" \
-      -o "passwd_file=$WORK/s3fs.passwd,use_cache=$WORK/s3fs-cache"; then
+    if mount_s3fs s3fs bench -o "use_cache=$WORK/s3fs-cache"; then
       s3_read s3fs s3fs s3fs || true
       stop_mount s3fs
     else fail "s3fs did not mount"; fi
@@ -744,8 +481,8 @@ EOF
 
     if with_goosefs; then
       say "   starting GooseFS on s3://bench/"
-      if start_cluster s3 s3://bench/ $((S3_MB + 512)) -Dgoosefs.underfs.s3.endpoint="$ENDPOINT" \
-        -Dgoosefs.underfs.s3.disable.dns.buckets=true -Ds3a.accessKeyId=testing -Ds3a.secretKey=testing; then
+      # shellcheck disable=SC2046 # gf_s3_props prints one word per property
+      if start_cluster s3 s3://bench/ $((S3_MB + 512)) $(gf_s3_props); then
         if mount_goosefs gf_s3 "$FUSE_OPTS_PC"; then
           gf_cpu0 gf_s3
           s3_read gf_s3 gf_s3 GooseFS || true
@@ -756,7 +493,7 @@ EOF
       stop_cluster
     fi
   fi
-  if [ -n "$MOTO_PID" ]; then stop_pid "$MOTO_PID"; forget_pid "$MOTO_PID"; fi
+  stop_moto
 fi
 mark ""
 
