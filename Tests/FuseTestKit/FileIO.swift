@@ -3,7 +3,7 @@
 import Glibc
 
 /// Whole file through open/read; for the small files of the content checks.
-func readWholeFile(_ path: String) -> Result<[UInt8], PosixError> {
+public func readWholeFile(_ path: String) -> Result<[UInt8], PosixError> {
   let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
   if fd < 0 { return .failure(PosixError("open", path, errno)) }
   defer { _ = Glibc.close(fd) }
@@ -18,7 +18,7 @@ func readWholeFile(_ path: String) -> Result<[UInt8], PosixError> {
 }
 
 /// Writes `bytes` to `path` with the given open flags and closes; throws on any failure.
-func writeFile(_ path: String, _ bytes: [UInt8], flags: Int32 = O_WRONLY | O_CREAT | O_TRUNC, mode: mode_t = 0o644)
+public func writeFile(_ path: String, _ bytes: [UInt8], flags: Int32 = O_WRONLY | O_CREAT | O_TRUNC, mode: mode_t = 0o644)
   throws(PosixError)
 {
   let opened = Sys.open(path, flags, mode)

@@ -10,9 +10,12 @@ public enum SampleTree {
     public var bytes: Int
   }
 
-  /// Creates the tree inside the existing, empty folder `root`.
+  /// Creates the tree inside the existing, empty folder `root`. `smallFilesOnly` caps files at
+  /// 8 KiB (trees of many thousand files, where the count matters and the bytes do not).
   @discardableResult
-  public static func generate(at root: String, fileCount: Int = 300, seed: UInt64 = 42) throws -> Summary {
+  public static func generate(
+    at root: String, fileCount: Int = 300, seed: UInt64 = 42, smallFilesOnly: Bool = false
+  ) throws -> Summary {
     var rng = SplitMix64(seed: seed)
     var directories = [""]
     let specialDirectories = ["with space", "ünïcode-名前", ".hidden-dir"]
@@ -45,7 +48,7 @@ public enum SampleTree {
       let size: Int
       if roll < 10 {
         size = 0
-      } else if roll < 70 {
+      } else if roll < 70 || smallFilesOnly {
         size = rng.inRange(1...8192)
       } else if roll < 95 {
         size = rng.inRange(8193...(256 << 10))

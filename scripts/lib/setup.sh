@@ -2,8 +2,8 @@
 # Sourced, not run.
 
 # Debian packages the build and the tests need: libcurl and libcrypto (object-store adapter),
-# liburing (worker block I/O), libfuse3 (the FUSE daemon).
-GOOSEFS_APT_PACKAGES=(procps libcurl4-openssl-dev libssl-dev liburing-dev libfuse3-dev fuse3 sqlite3)
+# liburing (worker block I/O), libfuse3 (the FUSE daemon); sqlite3 and rsync run on mounts in the tests.
+GOOSEFS_APT_PACKAGES=(procps libcurl4-openssl-dev libssl-dev liburing-dev libfuse3-dev fuse3 sqlite3 rsync)
 
 goosefs_setup_toolchain() {
   if ! command -v swift >/dev/null 2>&1; then
