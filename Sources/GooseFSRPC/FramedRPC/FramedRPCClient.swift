@@ -90,7 +90,7 @@ final class FramedRPCClient: Sendable {
 
   private func open() -> EventLoopFuture<FramedClientChannel> {
     ClientBootstrap(group: group)
-      .channelOption(.socketOption(.tcp_nodelay), value: 1)
+      .channelOption(.tcpOption(.tcp_nodelay), value: 1)
       .connectTimeout(.seconds(5))
       .channelInitializer { channel in
         channel.eventLoop.makeCompletedFuture {

@@ -39,7 +39,7 @@ public struct SharedPortListener: HTTP2ServerTransport.ListenerFactory {
     return try await ServerBootstrap(group: eventLoopGroup)
       .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
       .serverChannelInitializer { channel in listenerConfigurator.configure(channel: channel) }
-      .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+      .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
       .bind(host: host, port: port) { channel in
         channel.eventLoop.makeCompletedFuture {
           let sniffer = ProtocolSniffer { context in
