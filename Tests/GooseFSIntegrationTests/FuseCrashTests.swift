@@ -72,7 +72,7 @@ import Testing
   @Test(
     .enabled(if: canMount), .timeLimit(.minutes(5)),
     .disabled(
-      "fails today: after the master's restart the daemons' calls fail for tens of seconds (channel in transient failure), and a file open across the restart is reported closed without error while it stays incomplete"
+      "not yet reliable: the failed-commit report and the master channels' reconnect backoff are fixed (WriteFailoverTests, MasterConnection), but on a loaded run the master's restart took 200 s and the fsynced writes before it failed with 'no workers are registered'; needs a look at TwoMounts' start-up wait before it is enabled"
     ))
   func whatWasFsyncedSurvivesAKillDashNineOfTheMasterAndBothMountsRecover() throws {
     let mounts = try TwoMounts.start()

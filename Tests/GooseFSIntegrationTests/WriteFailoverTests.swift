@@ -73,4 +73,28 @@ import Testing
       #expect(try cluster.run(["fs", "ls", "/written.bin"]).status != 0, "no partial file in the namespace")
     }
   }
+
+  /// A failed commit is reported again by every later fsync and by the close: the writes it
+  /// lost are not committed by anything that follows. (A writer that forgot the failure made
+  /// the second fsync and the close return 0 for data that was never stored.)
+  @Test func aFailedCommitFailsEveryLaterFsyncAndTheClose() throws {
+    let cluster = try LocalCluster()
+    try cluster.startMaster()
+    let workers = try cluster.startRemoteWorkers(2, memQuota: "256MB")
+    let victim = workers[0]
+    let mount = try cluster.mountFuse(properties: [
+      "goosefs.user.file.writetype.default": "THROUGH", "goosefs.user.hostname": victim.spec.host,
+    ])
+    defer { _ = mount.terminate() }
+    let fd = open(mount.mountPoint.appendingPathComponent("lost.bin").path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+    try #require(fd >= 0, "create: errno \(errno)")
+    let chunk = [UInt8](repeating: 7, count: 1 << 20)
+    #expect(chunk.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) } == chunk.count)
+    // The through stream dies with the worker it goes through.
+    cluster.killWorker(victim)
+    #expect(fsync(fd) != 0 && errno == EIO, "the commit of a stream whose worker died")
+    #expect(fsync(fd) != 0 && errno == EIO, "a second fsync after the failed commit")
+    #expect(close(fd) != 0 && errno == EIO, "the close after the failed commit")
+    #expect(!cluster.ufsExists("lost.bin"), "no partial object in the under store")
+  }
 }

@@ -19,6 +19,11 @@ final class FuseFileWriter: @unchecked Sendable {
     case clean
     case streaming(any FileOutStream)
     case staging(StagingFile, dirty: Bool)
+    /// A commit of the stream failed: what was written since the last commit is lost. Every
+    /// later flush, fsync, write and read of this writer fails the same way until the last
+    /// handle is closed, so an application that checks `close` or `fsync` learns of it (only a
+    /// truncate to zero starts over).
+    case failed(GooseFSError)
   }
 
   let node: UInt64
@@ -90,7 +95,7 @@ final class FuseFileWriter: @unchecked Sendable {
   func deferModificationTime(_ milliseconds: Int64) async throws -> Bool {
     await lock.withLock {
       switch mode {
-      case .clean, .staging(_, dirty: false):
+      case .clean, .staging(_, dirty: false), .failed:
         return false
       case .streaming, .staging(_, dirty: true):
         requestedModificationTime = milliseconds
@@ -115,6 +120,7 @@ final class FuseFileWriter: @unchecked Sendable {
   }
 
   private func writeLocked(_ buffer: ByteBuffer, at offset: Int64) async throws {
+    if case .failed(let error) = mode { throw error }
     requestedModificationTime = nil
     let end = offset + Int64(buffer.readableBytes)
     switch mode {
@@ -141,6 +147,7 @@ final class FuseFileWriter: @unchecked Sendable {
     // Same size: nothing changes (and a clean file is not staged for nothing).
     guard newLength != length else { return }
     requestedModificationTime = nil
+    if case .failed(let error) = mode, newLength != 0 { throw error }
     if newLength == 0 {
       // Nothing to keep: a new empty version streams like a created file.
       await abandonStream()
@@ -156,6 +163,8 @@ final class FuseFileWriter: @unchecked Sendable {
 
   private func readLocked(at offset: Int64, count: Int) async throws -> ByteBuffer? {
     switch mode {
+    case .failed(let error):
+      throw error
     case .clean:
       return nil
     case .streaming:
@@ -173,9 +182,17 @@ final class FuseFileWriter: @unchecked Sendable {
     switch mode {
     case .clean, .staging(_, dirty: false):
       return nil
+    case .failed(let error):
+      throw error
     case .streaming(let stream):
+      do {
+        info = try await MasterConnection.$actingCaller.withValue(identity) { try await stream.close() }
+      } catch {
+        let failure = error as? GooseFSError ?? GooseFSError(.ioError, "\(error)")
+        mode = .failed(GooseFSError(failure.code, "An earlier commit of this file failed, its last writes are lost: \(failure.message)"))
+        throw failure
+      }
       mode = .clean
-      info = try await MasterConnection.$actingCaller.withValue(identity) { try await stream.close() }
       bumpVersion()
     case .staging(let staging, dirty: true):
       info = try await upload(staging)
@@ -223,6 +240,8 @@ final class FuseFileWriter: @unchecked Sendable {
       return staging
     case .streaming:
       try await commitLocked()
+    case .failed(let error):
+      throw error
     case .clean:
       break
     }

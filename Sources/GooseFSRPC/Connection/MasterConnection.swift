@@ -63,6 +63,11 @@ public final class MasterConnection: Sendable {
     // to 100 µs to batch writes: a metadata call pays it in full for nothing.
     var transportConfig = HTTP2ClientTransport.Posix.Config.defaults
     transportConfig.connection.flushCoalescing = nil
+    // A channel that lost its master waits its reconnect backoff before trying again, failing
+    // calls fast meanwhile; grpc-swift's default grows to 2 minutes, so a client that saw a
+    // master restart could not reach it for tens of seconds after it was back. Reconnect on the
+    // same schedule as our own retries (goosefs.user.rpc.retry.base.sleep / .max.sleep).
+    transportConfig.backoff = .init(initial: retry.baseSleep, max: retry.maxSleep, multiplier: 1.6, jitter: 0.2)
     let clients = try addresses.map { address in
       GRPCClient(
         transport: try HTTP2ClientTransport.Posix(
