@@ -18,6 +18,13 @@ public protocol FileInStream: AnyObject, Sendable {
   /// `withLocalBytes` without waiting: only blocks this stream has already mapped (a caller on
   /// a thread that must not block, like libfuse's, answers from memory or falls back).
   func withMappedBytes<T>(at position: Int64, count: Int, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T?
+  /// Without waiting: calls `body` with a block file of a worker on this host opened by this
+  /// stream, and where in it the `count` bytes at `position` are (clipped at the end of the
+  /// file), for a caller that hands the descriptor on (FUSE replies straight from it); nil when
+  /// that does not apply. The descriptor is valid only inside `body`.
+  func withLocalDescriptor<T>(
+    at position: Int64, count: Int, _ body: (_ fd: Int32, _ offset: Int64, _ count: Int) throws -> T
+  ) rethrows -> T?
   func close() async
 }
 
@@ -27,6 +34,12 @@ extension FileInStream {
   }
 
   public func withMappedBytes<T>(at position: Int64, count: Int, _ body: (UnsafeRawBufferPointer) throws -> T) rethrows -> T? {
+    nil
+  }
+
+  public func withLocalDescriptor<T>(
+    at position: Int64, count: Int, _ body: (_ fd: Int32, _ offset: Int64, _ count: Int) throws -> T
+  ) rethrows -> T? {
     nil
   }
 }
@@ -82,6 +95,10 @@ public protocol DataFileSystem: FileSystem {
   /// when that status suffices: complete, and with its blocks' locations, or small enough that a
   /// worker of this host is simply asked for its blocks. Otherwise as `openFile(path)`.
   func openFile(_ info: FileInfo, options: OpenFileOptions) async throws -> any FileInStream
+  /// Without waiting: a stream of a small completed file whose every block this client can open
+  /// from a local worker's block files by itself (`LocalFileInStream`), else nil (then use
+  /// `openFile`). For callers on threads that must not block.
+  func openLocallyNow(_ info: FileInfo) -> LocalFileInStream?
   func createFileStream(_ path: String, options: CreateFileOptions, writeType: WriteType?) async throws -> any FileOutStream
   func free(_ path: String, recursive: Bool, forced: Bool) async throws -> FreeResult
   /// Schedules persistence; returns once the file is PERSISTED (or throws).
@@ -97,4 +114,6 @@ extension DataFileSystem {
   public func openFile(_ info: FileInfo, options: OpenFileOptions) async throws -> any FileInStream {
     try await openFile(info.path, options: options)
   }
+
+  public func openLocallyNow(_ info: FileInfo) -> LocalFileInStream? { nil }
 }

@@ -77,6 +77,45 @@ import Testing
     withExtendedLifetime(mount) {}
   }
 
+  /// Once the mount learned where the local worker keeps block files, a cached small file is
+  /// opened, read and closed with no exchange at all: it reads right with the master killed and
+  /// the worker frozen (a read that asked either would hang until the child's timeout).
+  @Test(.enabled(if: canMount)) func cachedSmallFilesAreReadFromBlockFilesWithTheMasterDownAndTheWorkerFrozen() throws {
+    let cluster = try LocalCluster()
+    chmod(cluster.root.path, 0o755)
+    let folder = cluster.ufs.appendingPathComponent("small")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let names = (0..<20).map { "f\($0)" }
+    var contents: [String: Data] = [:]
+    for (index, name) in names.enumerated() {
+      contents[name] = Self.pattern(3000 * (index + 1), seed: UInt8(index))
+      try contents[name]!.write(to: folder.appendingPathComponent(name))
+    }
+    try cluster.startMaster()
+    let worker = try cluster.startLocalWorker()
+    var properties = Self.properties
+    properties["goosefs.user.metadata.cache.expiration.time"] = "10min"
+    // One idle lease at most: the files cannot be read under leases kept from the warm pass.
+    properties["goosefs.user.short.circuit.leases.max"] = "1"
+    let mount = try cluster.mountFuse(options: Self.options, properties: properties)
+    // Cold (cached by the worker), then warm (the first lease names the worker's block folder).
+    for _ in 0..<2 {
+      for name in names { #expect(try Data(contentsOf: URL(fileURLWithPath: "\(mount.path)/small/\(name)")) == contents[name]) }
+    }
+
+    cluster.killMaster()
+    let pid = try #require(worker.process?.processIdentifier)
+    kill(pid, SIGSTOP)
+    defer { kill(pid, SIGCONT) }
+    let expected = try LocalCluster.runTool("/usr/bin/md5sum", names.map { folder.appendingPathComponent($0).path })
+    let read = try LocalCluster.runTool(
+      "/usr/bin/timeout", ["30", "/usr/bin/md5sum"] + names.map { "\(mount.path)/small/\($0)" })
+    #expect(
+      read.split(separator: "\n").map { $0.prefix(32) } == expected.split(separator: "\n").map { $0.prefix(32) },
+      "\(mount.log.suffix(2000))")
+    withExtendedLifetime(mount) {}
+  }
+
   @Test(.enabled(if: canMount)) func reusedShortCircuitLeasesSurviveAFreedBlockAWorkerRestartAndAnOverwrite() throws {
     let cluster = try LocalCluster()
     chmod(cluster.root.path, 0o755)

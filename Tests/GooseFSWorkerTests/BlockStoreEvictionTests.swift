@@ -24,6 +24,19 @@ import Testing
     }
   }
 
+  /// A client that read block files by itself reports them (TOUCH_LOCAL): they count as used.
+  @Test func blocksTouchedByLocalReadersCountAsRecentlyUsed() throws {
+    try withTemporaryFolder { root in
+      let store = try openStore(makeLayout(root, [("MEM", [3 * Int64(B)])]))
+      for id in 1...3 { try writeBlock(store, Int64(id), length: B) }
+      _ = store.drainChanges()
+      store.touch([2, 1, 99])  // 99 is not stored: ignored
+      try writeBlock(store, 4, length: B)
+      #expect(store.drainChanges().removed == [3])
+      #expect(store.blocks().map(\.blockID) == [1, 2, 4])
+    }
+  }
+
   @Test func pinnedAndUnpersistedBlocksAreNeverEvicted() throws {
     try withTemporaryFolder { root in
       let store = try openStore(makeLayout(root, [("MEM", [3 * Int64(B)])]))

@@ -40,6 +40,9 @@ final class ClientDataContext: Sendable {
     return table
   }
 
+  /// The lease tables made so far (no waiting, for `openLocallyNow`).
+  func leaseTablesNow() -> [LocalLeaseTable] { leaseTables.withLock { Array($0.values) } }
+
   /// A periodic task, not a timer per lease: it holds the context weakly and is cancelled when
   /// the context goes away, so an idle client gives its leases back within twice the idle time.
   private func startSweeper(every period: Duration) {

@@ -100,6 +100,8 @@ final class LocalLeaseTable: Sendable {
   }
 
   private let state = Mutex(State())
+  /// Where this worker's block files are, for opening them without OPEN_LOCAL.
+  let folders = LocalBlockFolders()
   /// Serialises the connection: the block protocol answers one request at a time.
   private let channel = AsyncLock()
   /// Used only while holding `channel`.
@@ -130,7 +132,9 @@ final class LocalLeaseTable: Sendable {
       }
       let fd: Int32
       do {
-        fd = try Self.openFile(response.path, blockID: blockID, socketPath: address.domainSocketPath)
+        let opened = try Self.openFile(response.path, blockID: blockID, socketPath: address.domainSocketPath)
+        fd = opened.fd
+        if opened.byName { folders.learn(path: response.path, blockID: blockID) }
       } catch {
         do {
           _ = try await connection.call(op: .closeLocal, blockID: blockID)
@@ -173,11 +177,34 @@ final class LocalLeaseTable: Sendable {
 
   /// Gives back idle leases older than the idle time (the context's periodic sweep).
   func sweep() async {
+    await reportTouches(force: true)
     let mustClose = state.withLock { state -> Bool in
       Self.evict(&state, limits: limits, now: .now)
       return !state.pendingClose.isEmpty
     }
     if mustClose { await closePending() }
+  }
+
+  /// Tells the worker which blocks this client read from their files by itself (see
+  /// `LocalBlockFolders`), when a report is due or `force`d (the sweep). Best effort: a worker
+  /// that cannot take it only loses some precision in its eviction order.
+  func reportTouches(force: Bool = false) async {
+    while let batch = folders.takeTouched(force: force) {
+      defer { folders.reported() }
+      let sent = await channel.withLock { () -> Bool in
+        guard let connection = connection.withLock({ $0 }), connection.isReusable else { return false }
+        do {
+          var request = Goosefs_Grpc_GetBlockInfoRequest()
+          request.blockIds = batch
+          _ = try await connection.call(op: .touchLocal, blockID: 0, request: request)
+          return true
+        } catch {
+          await dropConnectionIfBroken(connection)
+          return false
+        }
+      }
+      guard sent, force else { return }
+    }
   }
 
   /// Leases held (in use or idle), for tests and logs.
@@ -280,13 +307,13 @@ final class LocalLeaseTable: Sendable {
 
   /// The block file by path, or — when the tier folder is not visible from here (another
   /// container) — passed by the worker over its Unix socket.
-  private static func openFile(_ path: String, blockID: Int64, socketPath: String) throws -> Int32 {
+  private static func openFile(_ path: String, blockID: Int64, socketPath: String) throws -> (fd: Int32, byName: Bool) {
     let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
-    if fd >= 0 { return fd }
+    if fd >= 0 { return (fd, true) }
     let reason = String(cString: strerror(errno))
     guard !socketPath.isEmpty else {
       throw GooseFSError(.permissionDenied, "Cannot open block file \(path): \(reason)")
     }
-    return try DescriptorPassingClient.open(socketPath: socketPath, blockID: blockID).fd
+    return (try DescriptorPassingClient.open(socketPath: socketPath, blockID: blockID).fd, false)
   }
 }

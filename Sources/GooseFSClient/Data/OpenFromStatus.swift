@@ -1,5 +1,9 @@
 import GooseFSCore
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 // Opening a file from a status the caller already holds: the metadata cache of a FUSE mount
 // answers stat and open, so the read need not ask the master again.
 extension GRPCFileSystem {
@@ -19,6 +23,34 @@ extension GRPCFileSystem {
     }
     if !info.fileBlockInfos.isEmpty { return BlockFileInStream(info: info, access: access, readType: options.readType) }
     return try await openFile(info.path, options: options)
+  }
+
+  /// Files up to this size are read from block files this client opens itself; larger ones
+  /// through the leased mapping (one lease per block, amortised over the reads of a big file,
+  /// and replies copied from the page cache without a bounce buffer).
+  static let maxBytesOpenedLocally: Int64 = 16 << 20
+
+  public func openLocallyNow(_ info: FileInfo) -> LocalFileInStream? {
+    guard info.kind == .file, info.completed, info.length >= 0, info.length <= Self.maxBytesOpenedLocally,
+      (try? data.settings().shortCircuitEnabled) == true
+    else { return nil }
+    if info.length == 0 { return LocalFileInStream(info: info, descriptors: [], table: nil, access: access) }
+    guard info.blockSizeBytes > 0,
+      Int64(info.blockIDs.count) == (info.length + info.blockSizeBytes - 1) / info.blockSizeBytes
+    else { return nil }
+    for table in data.leaseTablesNow() {
+      var descriptors: [Int32] = []
+      for (index, blockID) in info.blockIDs.enumerated() {
+        let length = min(info.blockSizeBytes, info.length - Int64(index) * info.blockSizeBytes)
+        guard let fd = table.folders.open(blockID, length: length) else { break }
+        descriptors.append(fd)
+      }
+      if descriptors.count == info.blockIDs.count {
+        return LocalFileInStream(info: info, descriptors: descriptors, table: table, access: access)
+      }
+      for fd in descriptors { Glibc.close(fd) }
+    }
+    return nil
   }
 
   /// `info` with its blocks, if a worker of this host holds every one of them (leased here: the

@@ -130,7 +130,7 @@ enum FuseConnectionSetup {
       connection.pointee.max_readahead = UInt32(readAhead)
     }
     let capable = connection.pointee.capable
-    for wanted in [FUSE_CAP_READDIRPLUS, FUSE_CAP_READDIRPLUS_AUTO, FUSE_CAP_PARALLEL_DIROPS, FUSE_CAP_ASYNC_READ]
+    for wanted in [FUSE_CAP_READDIRPLUS, FUSE_CAP_READDIRPLUS_AUTO, FUSE_CAP_PARALLEL_DIROPS, FUSE_CAP_ASYNC_READ, FUSE_CAP_SPLICE_WRITE]
     where capable & UInt32(wanted) != 0 {
       connection.pointee.want |= UInt32(wanted)
     }

@@ -62,6 +62,17 @@ struct FuseRequest: @unchecked Sendable {
     _ = fuse_reply_buf(raw, bytes.baseAddress?.assumingMemoryBound(to: CChar.self), bytes.count)
   }
 
+  /// `count` bytes of the file `fd` at `offset`: libfuse reads them (or splices them) into its
+  /// reply, with no buffer of ours.
+  func reply(descriptor fd: Int32, offset: Int64, count: Int) {
+    var source = fuse_bufvec()
+    source.count = 1
+    source.buf = fuse_buf(
+      size: count, flags: fuse_buf_flags(rawValue: FUSE_BUF_IS_FD.rawValue | FUSE_BUF_FD_SEEK.rawValue), mem: nil,
+      fd: fd, pos: off_t(offset))
+    _ = fuse_reply_data(raw, &source, fuse_buf_copy_flags(rawValue: 0))
+  }
+
   func reply(written count: Int) { fuse_reply_write(raw, count) }
 
   func reply(statfs: statvfs) {

@@ -18,18 +18,44 @@ final class FuseFileReader: @unchecked Sendable {
   /// What was read last; its end is the stream's position.
   private var window = ReadWindow()
 
-  init(path: String, status: FileInfo?, fileSystem: any DataFileSystem, identity: CallerIdentity) {
+  init(
+    path: String, status: FileInfo?, fileSystem: any DataFileSystem, identity: CallerIdentity,
+    opened stream: (any FileInStream)? = nil
+  ) {
     self.path = path
     self.status = status
     self.fileSystem = fileSystem
     self.identity = identity
+    self.opened.withLock { $0 = stream }
   }
 
   /// Answers the read right here if its bytes are in a local block this reader has mapped
-  /// already: no task, no thread switch (the common case for warm sequential and random reads).
+  /// already, or in a block file it opened itself: no task, no thread switch (the common case
+  /// for warm sequential and random reads, and for every read of a small cached file).
   func replyFromMemory(_ request: FuseRequest, at offset: Int64, count: Int) -> Bool {
-    guard let stream = opened.withLock({ $0 }), offset < stream.info.length else { return false }
+    guard let stream = opened.withLock({ $0 }) else { return false }
+    guard offset < stream.info.length else {
+      // At or past the end: nothing to read, whatever the stream.
+      guard stream is LocalFileInStream else { return false }
+      request.reply(raw: UnsafeRawBufferPointer(start: nil, count: 0))
+      return true
+    }
+    if stream.withLocalDescriptor(at: offset, count: count, { request.reply(descriptor: $0, offset: $1, count: $2) }) != nil {
+      return true
+    }
     return stream.withMappedBytes(at: offset, count: count, { request.reply(raw: $0) }) != nil
+  }
+
+  /// Closes the stream at once if that needs no waiting (none was opened, or it reads block
+  /// files opened here); false when `close` must be awaited.
+  func closeWithoutWaiting() -> Bool {
+    opened.withLock { stream in
+      guard let current = stream else { return true }
+      guard let local = current as? LocalFileInStream else { return false }
+      local.closeWithoutWaiting()
+      stream = nil
+      return true
+    }
   }
 
   /// Answers a read: straight from a local worker's block file when the range is in one (the

@@ -15,6 +15,16 @@ extension FuseOperations {
   }
 
   func open(_ request: FuseRequest, node: UInt64, flags: Int32) {
+    // Reading a file the metadata cache knows needs nothing from anybody: answered here.
+    if flags & O_ACCMODE == O_RDONLY, cache.enabled, permits(request.caller.uid), openFiles.writer(of: node) == nil,
+      let path = nodes.path(of: node), let info = cache.get(path), !info.isDirectory
+    {
+      let handle = openFiles.add(FuseHandle(node: node, writer: nil, queueLimit: settings.handleQueueMax, openedStatus: info))
+      return request.reply(
+        open: FuseOpenReply(
+          handle: handle, directIO: settings.mountOptions.directIO, keepCache: keepsCache(node: node, info: info),
+          flags: flags))
+    }
     spawn(request) { [self] identity in
       let path = try path(node)
       let info = try await status(path)
@@ -82,7 +92,8 @@ extension FuseOperations {
   func read(_ request: FuseRequest, handle id: UInt64, offset: Int64, size: Int) {
     guard let handle = openFiles.handle(id) else { return request.fail(EBADF) }
     if handle.writer == nil, openFiles.writer(of: handle.node) == nil, permits(request.caller.uid),
-      let reader = handle.reader.withLock({ $0 }), reader.replyFromMemory(request, at: offset, count: size)
+      let reader = handle.reader.withLock({ $0 }) ?? localReader(handle, request: request),
+      reader.replyFromMemory(request, at: offset, count: size)
     {
       return
     }
@@ -116,6 +127,25 @@ extension FuseOperations {
     }
   }
 
+  /// The first read of a small cached file: its reader over block files opened right here, if a
+  /// worker of this host holds every block (else nil, and the read runs as a task).
+  private func localReader(_ handle: FuseHandle, request: FuseRequest) -> FuseFileReader? {
+    guard let status = handle.openedStatus.withLock({ $0 }), let path = nodes.path(of: handle.node),
+      let stream = fileSystem.openLocallyNow(status)
+    else { return nil }
+    let caller = request.caller
+    let made = FuseFileReader(
+      path: path, status: status, fileSystem: fileSystem, identity: identities.caller(uid: caller.uid, gid: caller.gid),
+      opened: stream)
+    let kept = handle.reader.withLock { reader in
+      if reader == nil { reader = made }
+      return reader!
+    }
+    // Another thread's read of the same handle was first.
+    if kept !== made { stream.closeWithoutWaiting() }
+    return kept
+  }
+
   func write(_ request: FuseRequest, handle id: UInt64, bytes: ByteBuffer, offset: Int64) {
     guard let handle = openFiles.handle(id), let writer = handle.writer else { return request.fail(EBADF) }
     spawn(request, on: handle.queue) { _ in
@@ -141,6 +171,12 @@ extension FuseOperations {
   func release(_ request: FuseRequest, handle id: UInt64) {
     guard let (handle, hiddenPath) = openFiles.remove(id) else { return request.ok() }
     defer { handle.queue.finish() }
+    // A handle that only read, with nothing in its queue and nothing to wait for: done here.
+    if handle.writer == nil, hiddenPath == nil, handle.queue.isIdle,
+      handle.reader.withLock({ $0 })?.closeWithoutWaiting() ?? true
+    {
+      return request.ok()
+    }
     spawn(request, on: handle.queue) { [self] _ in
       if let writer = handle.writer {
         var failed = false

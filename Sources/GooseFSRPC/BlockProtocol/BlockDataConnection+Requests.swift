@@ -46,7 +46,7 @@ extension BlockDataConnection {
   public func call(
     op: BlockOp, blockID: Int64, request: (any SwiftProtobuf.Message)? = nil, timeout: TimeAmount? = nil
   ) async throws -> ByteBuffer {
-    guard op == .cacheBlock || op == .openLocal || op == .closeLocal else {
+    guard op == .cacheBlock || op == .openLocal || op == .closeLocal || op == .touchLocal else {
       throw GooseFSError(.invalidArgument, "\(op) is not a request answered by ACK")
     }
     try await start(op, blockID: blockID, request: request)

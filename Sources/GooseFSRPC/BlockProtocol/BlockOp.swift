@@ -7,6 +7,9 @@ public enum BlockOp: UInt8, Sendable, CaseIterable, CustomStringConvertible {
   case cacheBlock = 4
   case openLocal = 5
   case closeLocal = 6
+  /// Blocks a client on this host read from their files directly (without OPEN_LOCAL): the
+  /// worker counts them as accessed for its eviction order.
+  case touchLocal = 7
   case data = 16
   case end = 17
   case error = 18
@@ -25,6 +28,7 @@ public enum BlockOp: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case .cacheBlock: "CACHE_BLOCK"
     case .openLocal: "OPEN_LOCAL"
     case .closeLocal: "CLOSE_LOCAL"
+    case .touchLocal: "TOUCH_LOCAL"
     case .data: "DATA"
     case .end: "END"
     case .error: "ERROR"

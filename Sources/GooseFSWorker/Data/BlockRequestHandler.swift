@@ -49,6 +49,11 @@ struct BlockRequestHandler: Sendable {
         case .closeLocal:
           await leases.release(frame.header.blockID)
           try await connection.sendAck(payload: nil)
+        case .touchLocal:
+          // The list of block ids travels in the master's GetBlockInfoRequest (one repeated field).
+          let request = try frame.message(as: Goosefs_Grpc_GetBlockInfoRequest.self)
+          context.store.touch(request.blockIds)
+          try await connection.sendAck(payload: nil)
         default:
           throw GooseFSError.blockProtocol("\(frame.op) is not a request")
         }

@@ -190,6 +190,15 @@ public final class TieredBlockStore: Sendable {
   /// cannot be opened (deleted behind the worker's back, an I/O error) is unreadable: it is dropped
   /// from the store (the master hears of it with the next heartbeat) and the call throws `ioError`,
   /// so the caller can fetch the block again from the under store when it has one.
+  /// Blocks read on this host without a lease (a client opened their files itself): they count
+  /// as accessed now for the eviction order, as an OPEN_LOCAL would have. Unknown ids (evicted or
+  /// removed since) are ignored.
+  public func touch(_ blockIDs: [Int64]) {
+    state.withLock { state in
+      for blockID in blockIDs where state.visibleRecord(blockID) != nil { state.touch(blockID) }
+    }
+  }
+
   @available(*, noasync, message: "opens a file: use the async form")
   public func openForRead(_ blockID: Int64) throws -> BlockReadLease {
     let record = try state.withLock { state in
