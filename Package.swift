@@ -182,6 +182,8 @@ let package = Package(
       swiftSettings: swiftSettings),
     .testTarget(name: "GooseFSWorkerTests", dependencies: ["GooseFSWorker", "GooseFSCore"], swiftSettings: swiftSettings),
     .testTarget(
+      name: "GooseFSClientTests", dependencies: ["GooseFSClient", "GooseFSCore"], swiftSettings: swiftSettings),
+    .testTarget(
       name: "GooseFSShellTests",
       dependencies: ["GooseFSShell", "GooseFSCore", "GooseFSClient", .product(name: "NIOCore", package: "swift-nio")],
       swiftSettings: swiftSettings),

@@ -53,8 +53,16 @@ public protocol FileOutStream: AnyObject, Sendable {
   var bytesWritten: Int64 { get }
   func write(_ buffer: ByteBuffer) async throws
   func close() async throws -> FileInfo
+  /// `close` for the data, with the file's completion in the namespace sent to the master after
+  /// it returns (in order, by the client: see docs/fuse.md "Write-behind"); the status returned
+  /// is the file as it will be completed. Through write types complete in place.
+  func closeCompletingLater() async throws -> FileInfo
   /// Abandons the file: nothing is committed and the incomplete file is removed.
   func cancel() async
+}
+
+extension FileOutStream {
+  public func closeCompletingLater() async throws -> FileInfo { try await close() }
 }
 
 public struct OpenFileOptions: Sendable {
@@ -99,6 +107,9 @@ public protocol DataFileSystem: FileSystem {
   /// from a local worker's block files by itself (`LocalFileInStream`), else nil (then use
   /// `openFile`). For callers on threads that must not block.
   func openLocallyNow(_ info: FileInfo) -> LocalFileInStream?
+  /// Waits until the completions this client queued (`closeCompletingLater`) for `path` or
+  /// under it reached the master; throws the first that failed since the last call.
+  func waitForCompletions(under path: String) async throws
   func createFileStream(_ path: String, options: CreateFileOptions, writeType: WriteType?) async throws -> any FileOutStream
   func free(_ path: String, recursive: Bool, forced: Bool) async throws -> FreeResult
   /// Schedules persistence; returns once the file is PERSISTED (or throws).
@@ -116,4 +127,6 @@ extension DataFileSystem {
   }
 
   public func openLocallyNow(_ info: FileInfo) -> LocalFileInStream? { nil }
+
+  public func waitForCompletions(under path: String) async throws {}
 }

@@ -8,6 +8,7 @@ extension GRPCFileSystem {
   private typealias Meta = Goosefs_Grpc_MetaMasterClientService
 
   public func free(_ path: String, recursive: Bool, forced: Bool) async throws -> FreeResult {
+    await data.completions.settle(path, subtree: true)
     let request = Goosefs_Grpc_FreeRequest.with {
       $0.path = path
       $0.recursive = recursive
@@ -24,6 +25,7 @@ extension GRPCFileSystem {
   /// Asks the master to have a worker write the file to the under store, then waits until the
   /// namespace says PERSISTED (Alluxio's `persist` waits the same way).
   public func persist(_ path: String) async throws {
+    await data.completions.settle(path, subtree: false)
     let request = Goosefs_Grpc_SchedulePersistRequest.with { $0.path = path }
     _ = try await connection.call("persist \(path)") { client, metadata, options in
       try await FS.Client(wrapping: client).schedulePersist(request, metadata: metadata, options: options)

@@ -9,6 +9,7 @@ extension GRPCFileSystem: DataFileSystem {
   var access: BlockAccess { BlockAccess(fileSystem: self) }
 
   public func openFile(_ path: String, options: OpenFileOptions) async throws -> any FileInStream {
+    await data.completions.settle(path, subtree: false)
     let info = try await getStatus(path, syncIntervalMs: nil)
     guard info.kind == .file else {
       throw GooseFSError(.invalidArgument, "Cannot read \(path): it is a directory.")
@@ -94,6 +95,10 @@ extension GRPCFileSystem: DataFileSystem {
       try await FS.Client(wrapping: client).completeFile(request, metadata: metadata, options: options)
     }
     return FileInfo(response.info)
+  }
+
+  public func waitForCompletions(under path: String) async throws {
+    if let failure = await data.completions.failure(under: path) { throw failure }
   }
 
   /// Schedules persistence without waiting (ASYNC_THROUGH).

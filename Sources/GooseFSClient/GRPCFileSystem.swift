@@ -22,6 +22,7 @@ public struct GRPCFileSystem: FileSystem {
   }
 
   public func getStatus(_ path: String, syncIntervalMs: Int64?) async throws -> FileInfo {
+    await data.completions.settle(path, subtree: false)
     let request = Goosefs_Grpc_GetStatusRequest.with {
       $0.path = path
       $0.sync = sync(syncIntervalMs)
@@ -38,6 +39,7 @@ public struct GRPCFileSystem: FileSystem {
     _ path: String, recursive: Bool, syncIntervalMs: Int64?,
     onPage: @escaping @Sendable ([FileInfo]) async throws -> Void
   ) async throws {
+    await data.completions.settle(path, subtree: true)
     let request = Goosefs_Grpc_ListStatusRequest.with {
       $0.path = path
       $0.recursive = recursive
@@ -62,6 +64,7 @@ public struct GRPCFileSystem: FileSystem {
   }
 
   public func createDirectory(_ path: String, recursive: Bool, allowExists: Bool, mode: UInt32?) async throws -> FileInfo {
+    await data.completions.settle(path, subtree: false)
     let request = Goosefs_Grpc_CreateDirectoryRequest.with {
       $0.path = path
       $0.recursive = recursive
@@ -83,6 +86,7 @@ public struct GRPCFileSystem: FileSystem {
 
   /// `persistOverride` replaces the connection's default write type (streams know their own).
   func createFile(_ path: String, options createOptions: CreateFileOptions, persistOverride: Bool?) async throws -> FileInfo {
+    await data.completions.settle(path, subtree: false)
     let request = Goosefs_Grpc_CreateFileRequest.with {
       $0.path = path
       $0.recursive = createOptions.recursive
@@ -104,6 +108,7 @@ public struct GRPCFileSystem: FileSystem {
   }
 
   public func completeFile(_ path: String, length: Int64) async throws -> FileInfo {
+    await data.completions.settle(path, subtree: false)
     let request = Goosefs_Grpc_CompleteFileRequest.with {
       $0.path = path
       $0.length = length
@@ -117,6 +122,7 @@ public struct GRPCFileSystem: FileSystem {
   }
 
   public func remove(_ path: String, recursive: Bool, goosefsOnly: Bool) async throws {
+    await data.completions.settle(path, subtree: true)
     let request = Goosefs_Grpc_RemoveRequest.with {
       $0.path = path
       $0.recursive = recursive
@@ -130,6 +136,8 @@ public struct GRPCFileSystem: FileSystem {
   }
 
   public func rename(_ source: String, to destination: String) async throws {
+    await data.completions.settle(source, subtree: true)
+    await data.completions.settle(destination, subtree: true)
     let request = Goosefs_Grpc_RenameRequest.with {
       $0.source = source
       $0.destination = destination
@@ -142,6 +150,7 @@ public struct GRPCFileSystem: FileSystem {
   }
 
   public func setAttribute(_ path: String, _ attributes: SetAttributeOptions) async throws {
+    await data.completions.settle(path, subtree: true)
     let request = Goosefs_Grpc_SetAttributeRequest.with {
       $0.path = path
       $0.recursive = attributes.recursive
@@ -163,6 +172,7 @@ public struct GRPCFileSystem: FileSystem {
   }
 
   public func mount(_ goosefsPath: String, ufsURI: String, options mountOptions: MountOptions) async throws {
+    await data.completions.settle(goosefsPath, subtree: true)
     let request = Goosefs_Grpc_MountRequest.with {
       $0.goosefsPath = goosefsPath
       $0.ufsUri = ufsURI
@@ -176,6 +186,7 @@ public struct GRPCFileSystem: FileSystem {
   }
 
   public func unmount(_ goosefsPath: String) async throws {
+    await data.completions.settle(goosefsPath, subtree: true)
     let request = Goosefs_Grpc_UnmountRequest.with { $0.goosefsPath = goosefsPath }
     _ = try await connection.call("unmount \(goosefsPath)") { client, metadata, options in
       try await FS.Client(wrapping: client).unmount(request, metadata: metadata, options: options)
@@ -190,6 +201,7 @@ public struct GRPCFileSystem: FileSystem {
   }
 
   public func loadMetadata(_ path: String, recursive: Bool, force: Bool) async throws -> Int64 {
+    await data.completions.settle(path, subtree: true)
     let request = Goosefs_Grpc_LoadMetadataRequest.with {
       $0.path = path
       $0.recursive = recursive
@@ -202,6 +214,7 @@ public struct GRPCFileSystem: FileSystem {
   }
 
   public func checkConsistency(_ path: String, repair: Bool) async throws -> ConsistencyReport {
+    await data.completions.settle(path, subtree: true)
     let request = Goosefs_Grpc_CheckConsistencyRequest.with {
       $0.path = path
       $0.repair = repair

@@ -39,6 +39,12 @@ public enum FuseDaemon {
         session.stop()
       }
       session.close()
+      // Files closed just before the unmount are completed on the master before the daemon goes.
+      do {
+        try await fileSystem.waitForCompletions(under: "/")
+      } catch {
+        logger.error("A file closed before the unmount could not be completed on the master: \(error)")
+      }
       logger.info("Unmounted \(mountPoint) (session loop ended with \(result)).")
       // How close the mount came to its limit: a high-water mark at the limit under normal load
       // says goosefs.fuse.requests.max is what slows it.

@@ -27,6 +27,8 @@ public struct FuseSettings: Sendable {
   public var requestsMax: Int
   /// `goosefs.fuse.handle.queue.max`: requests waiting or running on one open handle.
   public var handleQueueMax: Int
+  /// `goosefs.fuse.write.behind.enabled`: closes complete the file on the master afterwards.
+  public var writeBehind: Bool
 
   /// Attribute and entry timeouts default to 1 s, as in Alluxio's FUSE.
   public init(configuration: Configuration, options: FuseMountOptions) throws {
@@ -43,6 +45,7 @@ public struct FuseSettings: Sendable {
     maxBackground = try Self.positive(configuration, PropertyKeys.fuseMaxBackground, atMost: Int(UInt16.max))
     requestsMax = try Self.positive(configuration, PropertyKeys.fuseRequestsMax, atMost: 1 << 20)
     handleQueueMax = try Self.positive(configuration, PropertyKeys.fuseHandleQueueMax, atMost: 1 << 20)
+    writeBehind = try configuration.bool(PropertyKeys.fuseWriteBehindEnabled)
   }
 
   /// A limit must be at least 1 (0 would stop the mount); the kernel field max_background is 16 bits.

@@ -1,3 +1,4 @@
+import Foundation
 import GooseFSCore
 import GooseFSRPC
 import NIOCore
@@ -27,6 +28,8 @@ final class BlockFileOutStream: FileOutStream, @unchecked Sendable {
   private var lastFailure: GooseFSError?
   private var refusal: GooseFSError?
   private var finished = false
+  /// Where each finished block went, in file order (for the status of a completion sent later).
+  private var finishedBlocks: [(workerID: Int64, address: WorkerNetAddress)] = []
 
   /// The block being written and its bytes so far (kept for a resend).
   private struct OpenBlock {
@@ -97,6 +100,48 @@ final class BlockFileOutStream: FileOutStream, @unchecked Sendable {
     }
   }
 
+  func closeCompletingLater() async throws -> FileInfo {
+    guard !writeType.persistsSynchronously else { return try await close() }
+    try enter()
+    defer { leave() }
+    guard !finished else { throw GooseFSError(.failedPrecondition, "\(path) is already closed.") }
+    finished = true
+    do {
+      try await finishBlock()
+    } catch {
+      await abandon()
+      throw error
+    }
+    let fileSystem = access.fileSystem
+    await access.data.completions.enqueue(
+      path: path, length: bytesWritten, ufsFingerprint: "", schedulePersist: writeType == .asyncThrough && bytesWritten > 0
+    ) { job in
+      _ = try await fileSystem.completeFile(job.path, length: job.length, ufsFingerprint: job.ufsFingerprint)
+      if job.schedulePersist { try await fileSystem.schedulePersistOnly(job.path) }
+    }
+    return completedStatus()
+  }
+
+  /// The file as the master will complete it: its blocks where this stream wrote them.
+  private func completedStatus() -> FileInfo {
+    var info = created
+    info.length = bytesWritten
+    info.completed = true
+    info.lastModificationTimeMs = Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
+    info.blockIDs = finishedBlocks.indices.map { BlockID.make(container: created.blockContainerID, index: Int64($0)) }
+    info.fileBlockInfos = finishedBlocks.enumerated().map { index, target in
+      let offset = Int64(index) * blockSize
+      return FileBlockInfo(
+        blockID: info.blockIDs[index], offset: offset, length: min(blockSize, bytesWritten - offset),
+        locations: [BlockLocation(workerID: target.workerID, address: target.address, tierAlias: "")])
+    }
+    if bytesWritten > 0 {
+      info.inGooseFSPercentage = 100
+      if writeType == .asyncThrough { info.persistenceState = .toBePersisted }
+    }
+    return info
+  }
+
   func cancel() async {
     guard (try? enter()) != nil else { return }
     defer { leave() }
@@ -123,6 +168,7 @@ final class BlockFileOutStream: FileOutStream, @unchecked Sendable {
     do {
       _ = try await current.session.finish()
       access.data.checkin(current.connection)
+      finishedBlocks.append((current.workerID, current.address))
       block = nil
     } catch {
       try await resendBlock(after: error)

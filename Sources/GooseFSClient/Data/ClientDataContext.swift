@@ -12,6 +12,8 @@ final class ClientDataContext: Sendable {
   private let placementCache = Mutex<(placement: WorkerPlacement, fetched: ContinuousClock.Instant)?>(nil)
   private let unreportedLocalBytes = Mutex<(bytes: Int64, lastReport: ContinuousClock.Instant?)>((0, nil))
   private let connections = Mutex<BlockConnectionPool?>(nil)
+  /// Files closed whose completion in the namespace is still on its way to the master.
+  let completions = CompletionsBehind()
   /// Short-circuit leases by local worker id.
   private let leaseTables = Mutex<[Int64: LocalLeaseTable]>([:])
   /// Gives back idle leases once they are older than the idle time; ends with the context.

@@ -35,9 +35,14 @@ extension PropertyKeys {
     "goosefs.fuse.handle.queue.max", default: "64", .integer,
     "Operations waiting on one open file; the kernel's request waits for room beyond it (GooseFS-Swift).")
 
+  public static let fuseWriteBehindEnabled = PropertyKey(
+    "goosefs.fuse.write.behind.enabled", default: "true", .boolean,
+    "close() of a file written with a cache write type returns once its blocks are on workers; the file is "
+      + "completed on the master right after, in order; fsync waits for it (GooseFS-Swift).")
+
   static let fuseKeys: [PropertyKey] = [
     fuseJnifuseEnabled, fuseCachedPathsMax, fuseDebugEnabled, fuseFsName, fuseLoggingThreshold,
     fuseMaxwriteBytes, fuseUmountTimeout, fuseUserGroupTranslationEnabled, fuseWebEnabled, fuseWebPort,
-    fuseListEntriesCacheEnabled, fuseMaxBackground, fuseRequestsMax, fuseHandleQueueMax,
+    fuseListEntriesCacheEnabled, fuseMaxBackground, fuseRequestsMax, fuseHandleQueueMax, fuseWriteBehindEnabled,
   ]
 }

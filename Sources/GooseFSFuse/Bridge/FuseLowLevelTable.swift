@@ -94,8 +94,8 @@ enum FuseLowLevelTable {
     ops.releasedir = { request, _, info in
       fuseOperations(request).releasedir(FuseRequest(raw: request!), handle: info!.pointee.fh)
     }
-    ops.fsyncdir = { request, _, _, _ in
-      fuse_reply_err(request, 0)
+    ops.fsyncdir = { request, node, _, _ in
+      fuseOperations(request).fsyncdir(FuseRequest(raw: request!), node: UInt64(node))
     }
     ops.statfs = { request, _ in
       fuseOperations(request).statfs(FuseRequest(raw: request!))

@@ -32,6 +32,8 @@ final class FuseFileWriter: @unchecked Sendable {
   private let stagingFolder: String
   /// Whose request opened the file: commits (from `release`, which carries no caller) act as them.
   private let identity: CallerIdentity
+  /// A streamed file's commit leaves its completion on the master to the client's queue.
+  private let completeLater: Bool
   private let lock = AsyncLock()
   // Guarded by `lock`:
   private var mode: Mode = .clean
@@ -57,8 +59,9 @@ final class FuseFileWriter: @unchecked Sendable {
 
   init(
     node: UInt64, length: Int64, mode: UInt32, fileSystem: any DataFileSystem, nodes: FuseNodeTable,
-    stagingFolder: String, identity: CallerIdentity
+    stagingFolder: String, identity: CallerIdentity, completeLater: Bool = false
   ) {
+    self.completeLater = completeLater
     self.node = node
     self.lengthValue = Atomic(length)
     self.permissionBits = mode
@@ -186,7 +189,9 @@ final class FuseFileWriter: @unchecked Sendable {
       throw error
     case .streaming(let stream):
       do {
-        info = try await MasterConnection.$actingCaller.withValue(identity) { try await stream.close() }
+        info = try await MasterConnection.$actingCaller.withValue(identity) {
+          try await completeLater ? stream.closeCompletingLater() : stream.close()
+        }
       } catch {
         let failure = error as? GooseFSError ?? GooseFSError(.ioError, "\(error)")
         mode = .failed(GooseFSError(failure.code, "An earlier commit of this file failed, its last writes are lost: \(failure.message)"))

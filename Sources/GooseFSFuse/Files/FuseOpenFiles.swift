@@ -70,7 +70,15 @@ final class FuseOpenFiles: Sendable {
 
   func isOpen(_ node: UInt64) -> Bool { state.withLock { ($0.openCount[node] ?? 0) > 0 } }
 
-  func hide(_ node: UInt64, at path: String) { state.withLock { $0.hidden[node] = path } }
+  /// Records that `node` now lives at the hidden `path` until its last close; false (nothing
+  /// recorded) when its last handle was released meanwhile: then the caller removes it.
+  func hide(_ node: UInt64, at path: String) -> Bool {
+    state.withLock { state in
+      guard (state.openCount[node] ?? 0) > 0 else { return false }
+      state.hidden[node] = path
+      return true
+    }
+  }
 
   /// The writer of `node`, made by `make` if no handle writes it yet; counts one more handle.
   func attachWriter(_ node: UInt64, make: () -> FuseFileWriter) -> FuseFileWriter {

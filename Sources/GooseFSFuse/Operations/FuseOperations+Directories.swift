@@ -196,9 +196,14 @@ extension FuseOperations {
     let hiddenPath = FileSystemPaths.join(FileSystemPaths.parent(path), "\(Self.hiddenPrefix)\(node)-\(UInt32.random(in: 0...UInt32.max))")
     try await fileSystem.rename(path, to: hiddenPath)
     nodes.rename(path, to: hiddenPath)
-    openFiles.hide(node, at: hiddenPath)
     // Hidden names are left out of listings: the folder stays complete without either.
     cache.removeTree(path)
+    // The kernel sends a release after close() returned, so the last one may have been handled
+    // while the rename was on its way: then nobody else would remove the hidden file.
+    if !openFiles.hide(node, at: hiddenPath) {
+      try await fileSystem.remove(hiddenPath, recursive: false, goosefsOnly: false)
+      nodes.detach(hiddenPath)
+    }
   }
 
   /// Names of files unlinked while open (see `hide`).

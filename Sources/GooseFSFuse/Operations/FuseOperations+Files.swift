@@ -11,7 +11,7 @@ extension FuseOperations {
   func makeWriter(node: UInt64, info: FileInfo, identity: CallerIdentity) -> FuseFileWriter {
     FuseFileWriter(
       node: node, length: info.length, mode: info.mode, fileSystem: fileSystem, nodes: nodes,
-      stagingFolder: settings.stagingFolder, identity: identity)
+      stagingFolder: settings.stagingFolder, identity: identity, completeLater: settings.writeBehind)
   }
 
   func open(_ request: FuseRequest, node: UInt64, flags: Int32) {
@@ -164,8 +164,25 @@ extension FuseOperations {
     }
   }
 
+  /// flush, and the file's completion on the master if a close left it on its way (write-behind).
   func fsync(_ request: FuseRequest, handle id: UInt64) {
-    flush(request, handle: id)
+    guard let handle = openFiles.handle(id) else { return request.ok() }
+    spawn(request, on: handle.queue) { [self] _ in
+      if let writer = handle.writer {
+        try await writer.commit()
+        if let info = writer.takeCommitted() { committed(nodes.path(of: writer.node), info) }
+      }
+      try await fileSystem.waitForCompletions(under: try path(handle.node))
+      request.ok()
+    }
+  }
+
+  /// fsyncdir: every completion of a file in the folder (or below) reached the master.
+  func fsyncdir(_ request: FuseRequest, node: UInt64) {
+    spawn(request) { [self] _ in
+      try await fileSystem.waitForCompletions(under: try path(node))
+      request.ok()
+    }
   }
 
   func release(_ request: FuseRequest, handle id: UInt64) {
