@@ -90,25 +90,30 @@ final class LocalBlockReader: BlockReader {
     var buffer = recycled ?? ByteBufferAllocator().buffer(capacity: count)
     recycled = nil
     buffer.clear(minimumCapacity: count)
-    let fd = lease.fd
-    let offset = position
-    let blockID = blockID
-    let read = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { pointer -> Int in
+    let read = try Self.readFully(lease.fd, count: count, at: position, into: &buffer, blockID: blockID)
+    position += Int64(read)
+    onBytes(read)
+    recycled = buffer
+    return buffer
+  }
+
+  /// Appends exactly `count` bytes of block file `fd` at `offset` to `buffer` (a block file is
+  /// never shorter than its block: a short read is an error naming the block).
+  static func readFully(_ fd: Int32, count: Int, at offset: Int64, into buffer: inout ByteBuffer, blockID: Int64) throws -> Int {
+    try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { pointer -> Int in
       var done = 0
       while done < count {
         let n = pread(fd, pointer.baseAddress! + done, count - done, off_t(offset) + off_t(done))
         if n < 0, errno == EINTR { continue }
         guard n > 0 else {
-          throw GooseFSError(.ioError, "Short-circuit read of block \(blockID) failed at \(offset + Int64(done)): \(n < 0 ? String(cString: strerror(errno)) : "end of file")")
+          throw GooseFSError(
+            .ioError,
+            "Short-circuit read of block \(blockID) failed at \(offset + Int64(done)): \(n < 0 ? String(cString: strerror(errno)) : "end of file")")
         }
         done += n
       }
       return done
     }
-    position += Int64(read)
-    onBytes(read)
-    recycled = buffer
-    return buffer
   }
 
   /// The whole block file mapped read-only (see `LocalBlockLease.mapped`); valid until `close`.

@@ -55,6 +55,8 @@ final class CompletionsBehind: Sendable {
       state.draining = true
       return true
     }
+    // One drain task at a time, ending when the queue is empty; not cancelled: queued
+    // completions are acknowledged closes, and the unmount waits for them (`failure(under:)`).
     if start { Task { await drain(run) } }
   }
 

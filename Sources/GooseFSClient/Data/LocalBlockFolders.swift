@@ -20,6 +20,8 @@ final class LocalBlockFolders: Sendable {
     var touched: [Int64] = []
     var oldestTouch: ContinuousClock.Instant?
     var reporting = false
+    /// `noteRead` announced a due report whose task has not finished yet.
+    var reportClaimed = false
   }
 
   private let state = Mutex(State())
@@ -53,14 +55,17 @@ final class LocalBlockFolders: Sendable {
     return nil
   }
 
-  /// Notes blocks read directly; true when a report is due (the caller sends it with `report`).
+  /// Notes blocks read directly; true when a report is due and nobody else was told so: the
+  /// caller then starts the one report (`LocalLeaseTable.reportTouches`), which ends the claim.
   func noteRead(_ blockIDs: [Int64]) -> Bool {
     guard !blockIDs.isEmpty else { return false }
     let now = ContinuousClock.now
     return state.withLock { state in
       state.touched.append(contentsOf: blockIDs)
       if state.oldestTouch == nil { state.oldestTouch = now }
-      return !state.reporting && Self.isDue(state, now: now)
+      guard !state.reportClaimed, !state.reporting, Self.isDue(state, now: now) else { return false }
+      state.reportClaimed = true
+      return true
     }
   }
 
@@ -78,6 +83,9 @@ final class LocalBlockFolders: Sendable {
   }
 
   func reported() { state.withLock { $0.reporting = false } }
+
+  /// The report announced by `noteRead` is done (sent, or nothing was left to send).
+  func endClaim() { state.withLock { $0.reportClaimed = false } }
 
   private static func isDue(_ state: State, now: ContinuousClock.Instant) -> Bool {
     state.touched.count >= touchBatch || state.oldestTouch.map { now - $0 >= touchDelay } ?? false

@@ -60,10 +60,13 @@ public final class LocalFileInStream: FileInStream, @unchecked Sendable {
   public func closeWithoutWaiting() {
     guard closeDescriptors() else { return }
     guard let table, table.folders.noteRead(info.blockIDs) else { return }
-    // A batch is due: sent (with the local-read metric) by a task, never on the caller's way.
+    // A batch is due: sent (with the local-read metric) by one task per table at a time, never
+    // on the caller's way; best effort, so nothing awaits or cancels it (a worker that does not
+    // answer costs this report, and the connection's own failure handling ends it).
     let access = access
     Task {
       await table.reportTouches()
+      table.folders.endClaim()
       await access.reportLocalBytes()
     }
   }
@@ -103,22 +106,8 @@ public final class LocalFileInStream: FileInStream, @unchecked Sendable {
       let index = Int(cursor / info.blockSizeBytes)
       let blockStart = Int64(index) * info.blockSizeBytes
       let piece = Int(min(end, blockStart + info.blockSizeBytes) - cursor)
-      let fd = descriptors[index]
-      let offset = cursor - blockStart
-      try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: piece) { pointer -> Int in
-        var done = 0
-        while done < piece {
-          let n = Glibc.pread(fd, pointer.baseAddress! + done, piece - done, off_t(offset) + off_t(done))
-          if n < 0, errno == EINTR { continue }
-          guard n > 0 else {
-            throw GooseFSError(
-              .ioError,
-              "Local read of block \(info.blockIDs[index]) of \(info.path) failed at \(offset + Int64(done)): \(n < 0 ? String(cString: strerror(errno)) : "end of file")")
-          }
-          done += n
-        }
-        return done
-      }
+      _ = try LocalBlockReader.readFully(
+        descriptors[index], count: piece, at: cursor - blockStart, into: &buffer, blockID: info.blockIDs[index])
       cursor += Int64(piece)
     }
     access.data.addLocalBytes(buffer.readableBytes)

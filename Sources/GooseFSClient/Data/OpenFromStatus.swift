@@ -31,6 +31,7 @@ extension GRPCFileSystem {
   static let maxBytesOpenedLocally: Int64 = 16 << 20
 
   public func openLocallyNow(_ info: FileInfo) -> LocalFileInStream? {
+    // Unreadable settings: nil sends the caller to `openFile`, which reports them.
     guard info.kind == .file, info.completed, info.length >= 0, info.length <= Self.maxBytesOpenedLocally,
       (try? data.settings().shortCircuitEnabled) == true
     else { return nil }

@@ -35,8 +35,7 @@ final class FuseFileReader: @unchecked Sendable {
   func replyFromMemory(_ request: FuseRequest, at offset: Int64, count: Int) -> Bool {
     guard let stream = opened.withLock({ $0 }) else { return false }
     guard offset < stream.info.length else {
-      // At or past the end: nothing to read, whatever the stream.
-      guard stream is LocalFileInStream else { return false }
+      // At or past the end of the version this stream reads: nothing, as `read` would answer.
       request.reply(raw: UnsafeRawBufferPointer(start: nil, count: 0))
       return true
     }

@@ -158,20 +158,22 @@ extension FuseOperations {
   func flush(_ request: FuseRequest, handle id: UInt64) {
     guard let handle = openFiles.handle(id), let writer = handle.writer else { return request.ok() }
     spawn(request, on: handle.queue) { [self] _ in
-      try await writer.commit()
-      if let info = writer.takeCommitted() { committed(nodes.path(of: writer.node), info) }
+      try await commit(writer)
       request.ok()
     }
+  }
+
+  /// Commits what the writers wrote and caches the file as the master completed it (or will).
+  private func commit(_ writer: FuseFileWriter) async throws {
+    try await writer.commit()
+    if let info = writer.takeCommitted() { committed(nodes.path(of: writer.node), info) }
   }
 
   /// flush, and the file's completion on the master if a close left it on its way (write-behind).
   func fsync(_ request: FuseRequest, handle id: UInt64) {
     guard let handle = openFiles.handle(id) else { return request.ok() }
     spawn(request, on: handle.queue) { [self] _ in
-      if let writer = handle.writer {
-        try await writer.commit()
-        if let info = writer.takeCommitted() { committed(nodes.path(of: writer.node), info) }
-      }
+      if let writer = handle.writer { try await commit(writer) }
       try await fileSystem.waitForCompletions(under: try path(handle.node))
       request.ok()
     }
