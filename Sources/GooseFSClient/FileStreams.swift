@@ -107,6 +107,11 @@ public protocol DataFileSystem: FileSystem {
   /// from a local worker's block files by itself (`LocalFileInStream`), else nil (then use
   /// `openFile`). For callers on threads that must not block.
   func openLocallyNow(_ info: FileInfo) -> LocalFileInStream?
+  /// Blocking the calling thread for one exchange with a worker: bytes `offset ..< offset +
+  /// count` (short at the end of a block) of a small completed file whose block at `offset` a
+  /// remote worker holds as of `info`, or nil when that does not apply or did not work (then use
+  /// `openFile`, which fails over). For callers that may block, such as a libfuse thread.
+  func readRemotelyNow(_ info: FileInfo, at offset: Int64, count: Int) -> ByteBuffer?
   /// Waits until the completions this client queued (`closeCompletingLater`) for `path` or
   /// under it reached the master; throws the first that failed since the last call.
   func waitForCompletions(under path: String) async throws
@@ -127,6 +132,8 @@ extension DataFileSystem {
   }
 
   public func openLocallyNow(_ info: FileInfo) -> LocalFileInStream? { nil }
+
+  public func readRemotelyNow(_ info: FileInfo, at offset: Int64, count: Int) -> ByteBuffer? { nil }
 
   public func waitForCompletions(under path: String) async throws {}
 }

@@ -116,6 +116,39 @@ import Testing
     withExtendedLifetime(mount) {}
   }
 
+  /// Small files cached on a worker of another host are read from what the folder's listing
+  /// said (their blocks and where they are), one exchange with that worker per read and none
+  /// with the master: they read right with the master killed. A listing without locations would
+  /// send every open to the master (EIO here).
+  @Test(.enabled(if: canMount)) func smallFilesOnARemoteWorkerAreReadFromTheirListingWithTheMasterDown() throws {
+    let cluster = try LocalCluster()
+    chmod(cluster.root.path, 0o755)
+    let folder = cluster.ufs.appendingPathComponent("small")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    // Up to 300 KB: a file takes several reads, each its own exchange.
+    let names = (0..<20).map { "f\($0)" }
+    for (index, name) in names.enumerated() {
+      try Self.pattern(15_000 * (index + 1), seed: UInt8(index)).write(to: folder.appendingPathComponent(name))
+    }
+    try cluster.startMaster()
+    _ = try cluster.startWorker(LocalWorker(index: 0, spec: WorkerSpec(host: "127.0.0.2"), root: cluster.root))
+    let load = try cluster.run(["fs", "load", "/small"])
+    try #require(load.status == 0, "\(load.stdout)\(load.stderr)")
+    var properties = Self.properties
+    properties["goosefs.user.metadata.cache.expiration.time"] = "10min"
+    let mount = try cluster.mountFuse(options: Self.options, properties: properties)
+    #expect(try FileManager.default.contentsOfDirectory(atPath: "\(mount.path)/small").sorted() == names.sorted())
+
+    cluster.killMaster()
+    let expected = try LocalCluster.runTool("/usr/bin/md5sum", names.map { folder.appendingPathComponent($0).path })
+    let read = try LocalCluster.runTool(
+      "/usr/bin/timeout", ["60", "/usr/bin/md5sum"] + names.map { "\(mount.path)/small/\($0)" })
+    #expect(
+      read.split(separator: "\n").map { $0.prefix(32) } == expected.split(separator: "\n").map { $0.prefix(32) },
+      "\(mount.log.suffix(2000))")
+    withExtendedLifetime(mount) {}
+  }
+
   @Test(.enabled(if: canMount)) func reusedShortCircuitLeasesSurviveAFreedBlockAWorkerRestartAndAnOverwrite() throws {
     let cluster = try LocalCluster()
     chmod(cluster.root.path, 0o755)

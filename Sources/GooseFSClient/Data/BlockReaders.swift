@@ -40,6 +40,14 @@ final class RemoteBlockReader: BlockReader {
     guard var chunk = pending, chunk.readableBytes > 0 else { return nil }
     let piece = chunk.readSlice(length: min(maxLength, chunk.readableBytes))!
     pending = chunk
+    // Every requested byte is here: take the worker's END now (it follows the last DATA in the
+    // same write), so the connection goes back to the pool as a clean exchange and `close`
+    // needs no CANCEL round trip. A small file's reader usually stops at exactly this point.
+    // A failure here concerns only the end of the exchange, not these bytes (more DATA would be a
+    // protocol violation): `close` then cancels or drops the connection.
+    if chunk.readableBytes == 0, stream.bytesReceived == stream.requestedLength, !stream.isFinished {
+      _ = try? await stream.nextChunk()
+    }
     return piece
   }
 

@@ -85,6 +85,34 @@ final class ClientDataContext: Sendable {
     }
   }
 
+  private let blockingReadsValue = Mutex<BlockingBlockReads?>(nil)
+
+  /// Blocking READs for callers that may wait on their own thread (`readRemotelyNow`).
+  func blockingReads() throws -> BlockingBlockReads {
+    let settings = try settings()
+    return blockingReadsValue.withLock { reads in
+      if let reads { return reads }
+      let made = BlockingBlockReads(timeout: settings.dataTimeout)
+      reads = made
+      return made
+    }
+  }
+
+  private let localHosts = Mutex<[String: Bool]>([:])
+
+  /// Whether a worker host is this machine (`LocalHost.isLocal`), remembered per name: the answer
+  /// may take a name lookup, and callers ask it per read.
+  func isLocalHost(_ host: String) throws -> Bool {
+    if let known = localHosts.withLock({ $0[host] }) { return known }
+    let local = LocalHost.isLocal(host, clientHostname: try settings().hostname)
+    localHosts.withLock { $0[host] = local }
+    return local
+  }
+
+  /// The live workers as last fetched, however old (nil before the first fetch): for callers that
+  /// cannot wait and fall back to `placement` when what it says fails.
+  func placementNow() -> WorkerPlacement? { placementCache.withLock { $0?.placement } }
+
   /// Returns a connection to the pool (closed if it cannot be reused).
   func checkin(_ connection: BlockDataConnection) {
     if let pool = connections.withLock({ $0 }) { pool.checkin(connection) }

@@ -1,4 +1,6 @@
 import GooseFSCore
+import GooseFSRPC
+import NIOCore
 
 #if canImport(Glibc)
   import Glibc
@@ -52,6 +54,46 @@ extension GRPCFileSystem {
       for fd in descriptors { Glibc.close(fd) }
     }
     return nil
+  }
+
+  public func readRemotelyNow(_ info: FileInfo, at offset: Int64, count: Int) -> ByteBuffer? {
+    guard info.kind == .file, info.completed, offset >= 0, offset < info.length, count > 0,
+      info.length <= Self.maxBytesOpenedLocally, info.blockSizeBytes > 0,
+      let settings = try? data.settings(), let reads = try? data.blockingReads()
+    else { return nil }
+    let index = Int(offset / info.blockSizeBytes)
+    guard index < info.fileBlockInfos.count else { return nil }
+    let block = info.fileBlockInfos[index]
+    guard block.offset == Int64(index) * info.blockSizeBytes else { return nil }
+    // A block on a worker of this host is read from its file (and the first such read teaches
+    // the client where that worker keeps its files): not here. The worker list, when this client
+    // has fetched one, orders the holders and leaves out workers it does not list as live; without
+    // it (the master was never asked, or is away) the status's own locations serve.
+    let holders: [WorkerNetAddress]
+    if let placement = data.placementNow() {
+      holders = placement.readCandidates(for: block)
+        .filter { $0.cached && !placement.localWorkerIDs.contains($0.workerID) }.map(\.address)
+    } else {
+      holders = block.locations.map(\.address).filter { (try? data.isLocalHost($0.host)) == false }
+    }
+    guard let target = holders.first else { return nil }
+    let offsetInBlock = offset - block.offset
+    let length = min(Int64(count), block.length - offsetInBlock)
+    guard length > 0 else { return nil }
+    var request = Goosefs_Block_ReadBlockRequest()
+    request.readType = settings.readType.proto
+    if info.persistenceState == .persisted, !info.ufsPath.isEmpty {
+      request.ufs = .with {
+        $0.mountID = info.mountID
+        $0.ufsPath = info.ufsPath
+        $0.offsetInFile = block.offset
+        $0.blockLength = block.length
+        $0.ufsFingerprint = info.ufsFingerprint
+      }
+    }
+    return reads.read(
+      BlockingBlockReads.Worker(host: target.host, port: target.rpcPort), blockID: block.blockID,
+      offset: offsetInBlock, length: length, request: request)
   }
 
   /// `info` with its blocks, if a worker of this host holds every one of them (leased here: the

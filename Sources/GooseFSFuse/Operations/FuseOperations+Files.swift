@@ -97,6 +97,16 @@ extension FuseOperations {
     {
       return
     }
+    if handle.writer == nil, handle.reader.withLock({ $0 == nil }), openFiles.writer(of: handle.node) == nil,
+      permits(request.caller.uid), let status = handle.openedStatus.withLock({ $0 })
+    {
+      // Nobody writes it here and it is the version opened: its length says where it ends.
+      if offset >= status.length, status.completed, status.kind == .file {
+        return request.reply(raw: UnsafeRawBufferPointer(start: nil, count: 0))
+      }
+      // A small file on a remote worker: one exchange, waited for on this thread.
+      if let bytes = fileSystem.readRemotelyNow(status, at: offset, count: size) { return request.reply(bytes: bytes) }
+    }
     spawn(request, on: handle.queue) { [self] identity in
       if let writer = handle.writer ?? openFiles.writer(of: handle.node) {
         if let staged = try await writer.read(at: offset, count: size) {

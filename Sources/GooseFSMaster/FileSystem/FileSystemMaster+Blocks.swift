@@ -3,7 +3,7 @@ import GooseFSRPC
 
 extension FileSystemMaster {
   /// Adds what the block master knows to a FileInfo: cached percentages always, and each block
-  /// with its locations when `withBlockInfos` (getStatus; listings stay light).
+  /// with its locations when `withBlockInfos` (getStatus, and listings of small files: `listed`).
   func withBlocks(_ info: FileInfo, withBlockInfos: Bool) -> FileInfo {
     guard info.kind == .file, info.length > 0, !info.blockIDs.isEmpty else { return info }
     var info = info
@@ -25,6 +25,17 @@ extension FileSystemMaster {
     info.inMemoryPercentage = Int32(inMemory * 100 / info.length)
     info.fileBlockInfos = blocks
     return info
+  }
+
+  /// Files of at most this many blocks are listed with their blocks and locations: a client that
+  /// opens a file from a listing (a FUSE mount's metadata cache) then reads it from the worker
+  /// that holds it with no call to the master first. Bigger files are listed without them, so a
+  /// listing's size stays proportional to its names; their readers ask getStatus once per open.
+  static let maxBlocksListedWithLocations = 4
+
+  /// A FileInfo as a listing carries it.
+  func listed(_ info: FileInfo) -> FileInfo {
+    withBlocks(info, withBlockInfos: info.blockIDs.count <= Self.maxBlocksListedWithLocations)
   }
 
   struct FreeOutcome: Sendable {

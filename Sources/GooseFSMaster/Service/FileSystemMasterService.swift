@@ -40,7 +40,7 @@ struct FileSystemMasterService: Goosefs_Grpc_FileSystemMasterClientService.Servi
           syncIntervalMs: Self.interval(message.hasSync ? message.sync : nil), pageSize: Int(message.pageSize),
           caller: caller
         ) { page in
-          try await writer.write(.with { $0.infos = page.map { master.withBlocks($0, withBlockInfos: false).proto } })
+          try await writer.write(.with { $0.infos = page.map { master.listed($0).proto } })
         }
       } catch {
         throw RPCErrorMapping.rpcError(from: error)
