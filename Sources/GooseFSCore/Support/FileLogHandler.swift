@@ -53,7 +53,7 @@ public struct FileLogHandler: LogHandler {
   }
 
   public func log(event: LogEvent) {
-    let time = ISO8601DateFormatter.string(from: Date(), timeZone: .current, formatOptions: [.withInternetDateTime, .withFractionalSeconds])
+    let time = LogTimestamp.now()
     var merged = metadata
     event.metadata?.forEach { merged[$0.key] = $0.value }
     let extra = merged.isEmpty ? "" : " " + merged.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " ")

@@ -114,10 +114,15 @@ struct BlockMasterService: Goosefs_Grpc_BlockMaster.ServiceProtocol {
   func commitPersist(
     request: ServerRequest<Goosefs_Grpc_CommitPersistRequest>, context: ServerContext
   ) async throws -> ServerResponse<Goosefs_Grpc_CommitPersistResponse> {
-    try await RPCHandling.unary(request) { m, _ in
-      try await master.commitPersist(
-        fileID: m.fileID, fingerprint: m.ufsFingerprint, failure: m.failed ? m.error : nil)
-      return Goosefs_Grpc_CommitPersistResponse()
-    }
+    try await RPCHandling.unary(request, commitPersist(_:caller:))
+  }
+
+  /// The call itself, shared by gRPC and the framed protocol (one per file an ASYNC_THROUGH
+  /// write persists).
+  @Sendable func commitPersist(_ m: Goosefs_Grpc_CommitPersistRequest, caller: CallerIdentity) async throws
+    -> Goosefs_Grpc_CommitPersistResponse
+  {
+    try await master.commitPersist(fileID: m.fileID, fingerprint: m.ufsFingerprint, failure: m.failed ? m.error : nil)
+    return Goosefs_Grpc_CommitPersistResponse()
   }
 }

@@ -37,6 +37,9 @@ extension FileSystemMasterService {
 
 extension BlockMasterService {
   var framedMethods: [FramedMethod: FramedRPCServer.Method] {
-    [.commitBlock: FileSystemMasterService.framed(commitBlock(_:caller:))]
+    [
+      .commitBlock: FileSystemMasterService.framed(commitBlock(_:caller:)),
+      .commitPersist: FileSystemMasterService.framed(commitPersist(_:caller:)),
+    ]
   }
 }

@@ -39,6 +39,7 @@ public enum FramedMethod: UInt16, Sendable, CaseIterable {
   case setAttribute = 7
   case schedulePersist = 8
   case commitBlock = 9
+  case commitPersist = 10
 }
 
 public struct FramedRequest: Sendable {

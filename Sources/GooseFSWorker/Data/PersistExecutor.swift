@@ -20,7 +20,8 @@ struct PersistExecutor: Sendable {
       let fingerprint = try await write(job)
       try await context.store.markPersisted(job.blocks.map(\.blockInfo.blockID))
       try await context.master.commitPersist(fileID: job.fileID, fingerprint: fingerprint, failure: nil)
-      context.logger.info("Persisted \(job.path) (\(job.length) bytes) to the under store.")
+      // Debug: a mount writing small files persists thousands a second.
+      context.logger.debug("Persisted \(job.path) (\(job.length) bytes) to the under store.")
     } catch {
       context.logger.warning("Persisting \(job.path) failed: \(error)")
       do {

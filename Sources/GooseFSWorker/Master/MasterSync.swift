@@ -148,7 +148,9 @@ final class MasterSync: Sendable {
       $0.failed = failure != nil
       $0.error = failure ?? ""
     }
-    _ = try await connection.call("commit the persist of file \(fileID)") { client, metadata, options in
+    _ = try await connection.call(
+      "commit the persist of file \(fileID)", framed: .commitPersist, request, as: Goosefs_Grpc_CommitPersistResponse.self
+    ) { client, metadata, options in
       try await Service.Client(wrapping: client).commitPersist(request, metadata: metadata, options: options)
     }
   }
