@@ -57,12 +57,17 @@ public protocol FileOutStream: AnyObject, Sendable {
   /// it returns (in order, by the client: see docs/fuse.md "Write-behind"); the status returned
   /// is the file as it will be completed. Through write types complete in place.
   func closeCompletingLater() async throws -> FileInfo
+  /// `closeCompletingLater` without waiting, when there is nothing to wait for: no block is open
+  /// (nothing written since the last full block) and the completion queue has room. Nil when
+  /// that does not hold (then call `closeCompletingLater`); the stream is then still open.
+  func closeCompletingLaterNow() -> FileInfo?
   /// Abandons the file: nothing is committed and the incomplete file is removed.
   func cancel() async
 }
 
 extension FileOutStream {
   public func closeCompletingLater() async throws -> FileInfo { try await close() }
+  public func closeCompletingLaterNow() -> FileInfo? { nil }
 }
 
 public struct OpenFileOptions: Sendable {

@@ -113,6 +113,26 @@ import Testing
     }
   }
 
+  /// getStatus is answered on the master's event loop only when no folder on the way is due for
+  /// a sync with the under store: a caller that asks for a sync (interval 0) sees a file added
+  /// there since, one that never syncs (-1) is answered from the namespace as it is.
+  @Test func getStatusAnsweredInlineStillSyncsWhenTheIntervalSaysSo() async throws {
+    let cluster = try LocalCluster()
+    try cluster.writeUFS("d/first", "1")
+    try cluster.startMaster()
+    defer { cluster.stopMaster() }
+    try await withFileSystem(cluster, framed: true) { fs in
+      #expect(try await fs.getStatus("/d/first", syncIntervalMs: nil).length == 1)
+      for _ in 0..<3 { #expect(try await fs.getStatus("/d/first", syncIntervalMs: -1).length == 1) }
+      try cluster.writeUFS("d/later", "22")
+      let unsynced = await captured { _ = try await fs.getStatus("/d/later", syncIntervalMs: -1) }
+      #expect(unsynced?.code == .notFound, "\(String(describing: unsynced))")
+      #expect(try await fs.getStatus("/d/later", syncIntervalMs: 0).length == 2)
+      let missing = await captured { _ = try await fs.getStatus("/d/never", syncIntervalMs: -1) }
+      #expect(missing?.code == .notFound, "\(String(describing: missing))")
+    }
+  }
+
   private func captured(_ body: () async throws -> Void) async -> GooseFSError? {
     do {
       try await body()

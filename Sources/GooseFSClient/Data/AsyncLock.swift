@@ -18,6 +18,18 @@ public final class AsyncLock: Sendable {
     return try await body()
   }
 
+  /// Runs `body` under the lock if nobody holds it, without waiting; nil when somebody does.
+  public func withLockIfFree<T>(_ body: () throws -> T) rethrows -> T? {
+    let free = state.withLock { state -> Bool in
+      guard !state.locked else { return false }
+      state.locked = true
+      return true
+    }
+    guard free else { return nil }
+    defer { unlock() }
+    return try body()
+  }
+
   private func lock() async {
     let free = state.withLock { state -> Bool in
       guard !state.locked else { return false }

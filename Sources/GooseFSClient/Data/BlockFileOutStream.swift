@@ -112,14 +112,31 @@ final class BlockFileOutStream: FileOutStream, @unchecked Sendable {
       await abandon()
       throw error
     }
-    let fileSystem = access.fileSystem
     await access.data.completions.enqueue(
-      path: path, length: bytesWritten, ufsFingerprint: "", schedulePersist: writeType == .asyncThrough && bytesWritten > 0
-    ) { job in
+      path: path, length: bytesWritten, ufsFingerprint: "", schedulePersist: writeType == .asyncThrough && bytesWritten > 0,
+      run: completion)
+    return completedStatus()
+  }
+
+  func closeCompletingLaterNow() -> FileInfo? {
+    guard !writeType.persistsSynchronously, (try? enter()) != nil else { return nil }
+    defer { leave() }
+    guard !finished, block == nil,
+      access.data.completions.enqueueNow(
+        path: path, length: bytesWritten, ufsFingerprint: "",
+        schedulePersist: writeType == .asyncThrough && bytesWritten > 0, run: completion)
+    else { return nil }
+    finished = true
+    return completedStatus()
+  }
+
+  /// What the completion queue runs for this file.
+  private var completion: @Sendable (CompletionsBehind.Job) async throws -> Void {
+    let fileSystem = access.fileSystem
+    return { job in
       _ = try await fileSystem.completeFile(job.path, length: job.length, ufsFingerprint: job.ufsFingerprint)
       if job.schedulePersist { try await fileSystem.schedulePersistOnly(job.path) }
     }
-    return completedStatus()
   }
 
   /// The file as the master will complete it: its blocks where this stream wrote them.

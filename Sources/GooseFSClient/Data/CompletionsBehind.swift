@@ -45,6 +45,24 @@ final class CompletionsBehind: Sendable {
     run: @escaping @Sendable (Job) async throws -> Void
   ) async {
     await room.acquire()
+    queue(path: path, length: length, ufsFingerprint: ufsFingerprint, schedulePersist: schedulePersist, run: run)
+  }
+
+  /// `enqueue` without waiting: false (nothing queued) when the queue is full.
+  func enqueueNow(
+    path: String, length: Int64, ufsFingerprint: String, schedulePersist: Bool,
+    run: @escaping @Sendable (Job) async throws -> Void
+  ) -> Bool {
+    guard room.tryAcquire() else { return false }
+    queue(path: path, length: length, ufsFingerprint: ufsFingerprint, schedulePersist: schedulePersist, run: run)
+    return true
+  }
+
+  /// Queues a job whose unit of `room` is taken.
+  private func queue(
+    path: String, length: Int64, ufsFingerprint: String, schedulePersist: Bool,
+    run: @escaping @Sendable (Job) async throws -> Void
+  ) {
     let start = state.withLock { state -> Bool in
       state.queue.append(
         Job(
@@ -142,6 +160,15 @@ final class TaskSemaphore: Sendable {
   private let state: Mutex<State>
 
   init(count: Int) { state = Mutex(State(free: count)) }
+
+  /// A unit if one is free now, without waiting.
+  func tryAcquire() -> Bool {
+    state.withLock { state -> Bool in
+      guard state.free > 0 else { return false }
+      state.free -= 1
+      return true
+    }
+  }
 
   func acquire() async {
     let taken = state.withLock { state -> Bool in

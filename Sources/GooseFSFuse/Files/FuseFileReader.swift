@@ -10,8 +10,9 @@ import Synchronization
 /// thread at any time (it only reads blocks already mapped).
 final class FuseFileReader: @unchecked Sendable {
   private let path: String
-  /// The status the handle was opened with, if it can serve the stream's open.
-  private let status: FileInfo?
+  /// The status the handle was opened with, if it can serve the stream's open (dropped when it
+  /// turned out stale).
+  private var status: FileInfo?
   private let fileSystem: any DataFileSystem
   private let identity: CallerIdentity
   private let opened = Mutex<(any FileInStream)?>(nil)
@@ -60,18 +61,43 @@ final class FuseFileReader: @unchecked Sendable {
   /// Answers a read: straight from a local worker's block file when the range is in one (the
   /// kernel copies from the page cache, no copy here), else from the stream.
   func reply(_ request: FuseRequest, at offset: Int64, count: Int) async throws {
+    try await askingTheMasterIfStale { try await replyOnce(request, at: offset, count: count) }
+  }
+
+  private func replyOnce(_ request: FuseRequest, at offset: Int64, count: Int) async throws {
     let stream = try await openStream()
     if offset < stream.info.length,
       try await stream.withLocalBytes(at: offset, count: count, { request.reply(raw: $0) }) != nil
     {
       return
     }
-    request.reply(bytes: try await read(at: offset, count: count))
+    request.reply(bytes: try await readOnce(at: offset, count: count))
   }
 
   /// Up to `count` bytes at `offset`; short only at the end of the file. Requests a little
   /// behind or ahead of the stream are served through the window without a seek.
   func read(at offset: Int64, count: Int) async throws -> ByteBuffer {
+    try await askingTheMasterIfStale { try await readOnce(at: offset, count: count) }
+  }
+
+  /// A stream opened from a cached status whose blocks are gone from where the status put them
+  /// (another client removed or rewrote the file since it was cached): the master is asked once,
+  /// and the read gets the file as it is now, or ENOENT, instead of EIO for a file it calls lost.
+  private func askingTheMasterIfStale<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+      return try await body()
+    } catch let error as GooseFSError where status != nil && (error.code == .unavailable || error.code == .notFound) {
+      status = nil
+      let stale = opened.withLock { stream in
+        defer { stream = nil }
+        return stream
+      }
+      await stale?.close()
+      return try await body()
+    }
+  }
+
+  private func readOnce(at offset: Int64, count: Int) async throws -> ByteBuffer {
     let stream = try await openStream()
     guard offset < stream.info.length, count > 0 else { return ByteBuffer() }
     let wanted = Int(min(Int64(count), stream.info.length - offset))

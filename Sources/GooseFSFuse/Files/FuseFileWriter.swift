@@ -114,6 +114,40 @@ final class FuseFileWriter: @unchecked Sendable {
     try await lock.withLock { try await commitLocked() }
   }
 
+  /// `commit` on the caller's thread when it needs no waiting: nothing to commit, or a streamed
+  /// file whose completion can be queued right away (write-behind, no block open — an empty new
+  /// file). False when `commit` must be awaited; the committed status is left for
+  /// `takeCommitted` as by `commit`.
+  func commitNow() -> Bool {
+    lock.withLockIfFree { () -> Bool in
+      guard requestedModificationTime == nil else { return false }
+      switch mode {
+      case .clean, .staging(_, dirty: false):
+        return true
+      case .streaming(let stream):
+        guard completeLater,
+          let info = MasterConnection.$actingCaller.withValue(identity, operation: { stream.closeCompletingLaterNow() })
+        else { return false }
+        mode = .clean
+        bumpVersion()
+        lastCommittedValue.withLock { $0 = info }
+        return true
+      case .staging(_, dirty: true), .failed:
+        return false
+      }
+    } ?? false
+  }
+
+  /// Everything written is committed (the usual state at release: the close's flush committed
+  /// it) and nobody holds the lock, checked without waiting. A settled writer has nothing for a
+  /// release to commit and nothing for `close` to undo.
+  var isSettledNow: Bool {
+    lock.withLockIfFree { () -> Bool in
+      guard case .clean = mode else { return false }
+      return true
+    } ?? false
+  }
+
   /// The last handle closed.
   func close() async {
     await lock.withLock {

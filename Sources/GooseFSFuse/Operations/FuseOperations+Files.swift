@@ -167,6 +167,12 @@ extension FuseOperations {
   /// close(2) of one descriptor: the moment to report a failed commit to the application.
   func flush(_ request: FuseRequest, handle id: UInt64) {
     guard let handle = openFiles.handle(id), let writer = handle.writer else { return request.ok() }
+    // Nothing queued on the handle and nothing to wait for (say, the close of a new empty file):
+    // answered here.
+    if handle.queue.isIdle, writer.commitNow() {
+      if let info = writer.takeCommitted() { committed(nodes.path(of: writer.node), info) }
+      return request.ok()
+    }
     spawn(request, on: handle.queue) { [self] _ in
       try await commit(writer)
       request.ok()
@@ -200,10 +206,16 @@ extension FuseOperations {
   func release(_ request: FuseRequest, handle id: UInt64) {
     guard let (handle, hiddenPath) = openFiles.remove(id) else { return request.ok() }
     defer { handle.queue.finish() }
-    // A handle that only read, with nothing in its queue and nothing to wait for: done here.
-    if handle.writer == nil, hiddenPath == nil, handle.queue.isIdle,
+    // A handle with nothing in its queue and nothing to wait for: done here. That is one that
+    // only read, or one whose writer the close's flush left committed (a create's release).
+    if hiddenPath == nil, handle.queue.isIdle, handle.writer?.isSettledNow ?? true,
       handle.reader.withLock({ $0 })?.closeWithoutWaiting() ?? true
     {
+      if let writer = handle.writer {
+        // The last handle: a settled writer needs no `close` (it holds no stream).
+        _ = openFiles.detachWriter(writer)
+        if let info = writer.takeCommitted() { committed(nodes.path(of: handle.node), info) }
+      }
       return request.ok()
     }
     spawn(request, on: handle.queue) { [self] _ in

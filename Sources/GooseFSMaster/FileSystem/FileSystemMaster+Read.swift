@@ -11,6 +11,25 @@ extension FileSystemMaster {
     }
   }
 
+  /// `getStatus` without waiting, for callers on an event loop: nil when it would have to sync a
+  /// folder on the way with the under store first (then call `getStatus`).
+  func getStatusNow(_ rawPath: String, syncIntervalMs: Int64?, caller: CallerIdentity) throws -> FileInfo? {
+    let path = try NamespacePath.normalize(rawPath)
+    let interval = syncInterval(syncIntervalMs)
+    return try namespace.read { state -> FileInfo? in
+      // The folders `syncPath` would visit: every existing one above the target.
+      var prefix = NamespacePath.root
+      for component in NamespacePath.components(path) {
+        guard let folder = state.inode(at: prefix) else { break }
+        if folder.kind == .directory, isSyncDue(folder, intervalMs: interval) { return nil }
+        prefix = NamespacePath.join(prefix, component)
+      }
+      let inode = try existing(path, in: state)
+      try permissions.checkTraversal(caller, chain: state.existingPrefix(of: path), path: path)
+      return state.fileInfo(inode, path: path)
+    }
+  }
+
   /// Lists a directory (or a file: itself), in pages; recursive listings go parents first.
   func listStatus(
     _ rawPath: String, recursive: Bool, syncIntervalMs: Int64?, pageSize: Int, caller: CallerIdentity,

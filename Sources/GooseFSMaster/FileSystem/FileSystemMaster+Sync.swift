@@ -95,7 +95,7 @@ extension FileSystemMaster {
     return true
   }
 
-  private func isSyncDue(_ directory: InodeRecord, intervalMs: Int64) -> Bool {
+  func isSyncDue(_ directory: InodeRecord, intervalMs: Int64) -> Bool {
     if !directory.directChildrenLoaded || intervalMs == 0 { return true }
     if intervalMs < 0 { return false }
     let last = lastSyncTimes.withLock { $0[directory.id] } ?? 0

@@ -23,6 +23,14 @@ struct FileSystemMasterService: Goosefs_Grpc_FileSystemMasterClientService.Servi
     return .with { $0.info = master.withBlocks(info, withBlockInfos: true).proto }
   }
 
+  /// `getStatus` answered on the caller's thread (the framed server's event loop), or nil when
+  /// it must run as a task (a folder on the way is due for a sync with the under store).
+  @Sendable func getStatusNow(_ message: Goosefs_Grpc_GetStatusRequest, caller: CallerIdentity) throws -> Goosefs_Grpc_GetStatusResponse? {
+    guard let info = try master.getStatusNow(message.path, syncIntervalMs: Self.interval(message.hasSync ? message.sync : nil), caller: caller)
+    else { return nil }
+    return .with { $0.info = master.withBlocks(info, withBlockInfos: true).proto }
+  }
+
   func listStatus(
     request: ServerRequest<Goosefs_Grpc_ListStatusRequest>, context: ServerContext
   ) async throws -> StreamingServerResponse<Goosefs_Grpc_ListStatusResponse> {

@@ -19,6 +19,27 @@ extension FileSystemMasterService {
     ]
   }
 
+  /// Calls answered on the event loop when they can be (no task, no hop): reads of the namespace.
+  var framedInlineMethods: [FramedMethod: FramedRPCServer.InlineMethod] {
+    [.getStatus: Self.framedInline(getStatusNow(_:caller:))]
+  }
+
+  static func framedInline<Request: SwiftProtobuf.Message, Response: SwiftProtobuf.Message>(
+    _ body: @escaping @Sendable (Request, CallerIdentity) throws -> Response?
+  ) -> FramedRPCServer.InlineMethod {
+    { payload, caller in
+      let request: Request
+      do {
+        request = try Request(serializedBytes: Array(payload.readableBytesView))
+      } catch {
+        throw GooseFSError(.invalidArgument, "Framed RPC: the request is not a valid \(Request.protoMessageName): \(error)")
+      }
+      guard let response = try body(request, caller) else { return nil }
+      let bytes: [UInt8] = try response.serializedBytes()
+      return ByteBuffer(bytes: bytes)
+    }
+  }
+
   static func framed<Request: SwiftProtobuf.Message, Response: SwiftProtobuf.Message>(
     _ body: @escaping @Sendable (Request, CallerIdentity) async throws -> Response
   ) -> FramedRPCServer.Method {

@@ -10,17 +10,26 @@ import Synchronization
 public final class FramedRPCServer: Sendable {
   /// Decodes the request message, runs the call for `caller`, encodes the response message.
   public typealias Method = @Sendable (_ payload: ByteBuffer, _ caller: CallerIdentity) async throws -> ByteBuffer
+  /// The same, answered on the event loop that read the request, or nil when the call must run
+  /// as a task after all (`methods` then has it). Must not block beyond a short lock.
+  public typealias InlineMethod = @Sendable (_ payload: ByteBuffer, _ caller: CallerIdentity) throws -> ByteBuffer?
 
   let methods: [UInt16: Method]
+  let inlineMethods: [UInt16: InlineMethod]
   let maxInFlightPerConnection: Int
   let logger: Logger
   /// The task serving each connection, and whether the master is stopping (then new
   /// connections are closed at once).
   private let serving = Mutex<(stopping: Bool, tasks: [ObjectIdentifier: Task<Void, Never>])>((false, [:]))
 
-  public init(methods: [FramedMethod: Method], maxInFlightPerConnection: Int, logger: Logger) {
+  public init(
+    methods: [FramedMethod: Method], inlineMethods: [FramedMethod: InlineMethod] = [:], maxInFlightPerConnection: Int,
+    logger: Logger
+  ) {
     precondition(maxInFlightPerConnection > 0, "goosefs.master.rpc.framed.requests.max must be positive")
+    precondition(inlineMethods.keys.allSatisfy { methods[$0] != nil }, "an inline method needs its task twin")
     self.methods = Dictionary(uniqueKeysWithValues: methods.map { ($0.key.rawValue, $0.value) })
+    self.inlineMethods = Dictionary(uniqueKeysWithValues: inlineMethods.map { ($0.key.rawValue, $0.value) })
     self.maxInFlightPerConnection = maxInFlightPerConnection
     self.logger = logger
   }
@@ -42,7 +51,7 @@ public final class FramedRPCServer: Sendable {
   /// Called on the event loop by the listener: the handlers a framed connection needs, put in
   /// front of `sniffer` (they must see the bytes first and never pass them on).
   func install(in pipeline: ChannelPipeline.SynchronousOperations, before sniffer: ChannelHandlerContext) throws {
-    let handler = FramedRPCServerHandler(maxInFlight: maxInFlightPerConnection)
+    let handler = FramedRPCServerHandler(maxInFlight: maxInFlightPerConnection, inlineMethods: inlineMethods)
     try pipeline.addHandler(ByteToMessageHandler(FramedRPCFrameDecoder(expectsPreface: true)), position: .before(sniffer.handler))
     try pipeline.addHandler(handler, position: .before(sniffer.handler))
     let connection = FramedServerConnection(handler: handler, eventLoop: sniffer.eventLoop)
@@ -112,13 +121,18 @@ final class FramedRPCServerHandler: ChannelDuplexHandler {
 
   var requests: AsyncStream<FramedRequest>.Continuation?
   private let maxInFlight: Int
+  private let inlineMethods: [UInt16: FramedRPCServer.InlineMethod]
   private var inFlight = 0
   private var readPending = false
   private var quiescing = false
+  /// Inline answers written since the last flush: flushed once per socket read, so a client's
+  /// pipelined burst is answered with one write.
+  private var unflushed = false
   private var context: ChannelHandlerContext?
 
-  init(maxInFlight: Int) {
+  init(maxInFlight: Int, inlineMethods: [UInt16: FramedRPCServer.InlineMethod]) {
     self.maxInFlight = maxInFlight
+    self.inlineMethods = inlineMethods
   }
 
   func handlerAdded(context: ChannelHandlerContext) {
@@ -140,6 +154,21 @@ final class FramedRPCServerHandler: ChannelDuplexHandler {
       context.close(promise: nil)
       return
     }
+    if !quiescing, let inline = inlineMethods[request.method] {
+      let result: Result<ByteBuffer, GooseFSError>?
+      do {
+        result = try inline(request.payload, request.caller).map { .success($0) }
+      } catch {
+        result = .failure(RPCErrorMapping.goosefsError(from: error))
+      }
+      if let result {
+        var buffer = context.channel.allocator.buffer(capacity: 64)
+        FramedResponse(id: request.id, result: result).write(to: &buffer)
+        context.write(wrapOutboundOut(buffer), promise: nil)
+        unflushed = true
+        return
+      }
+    }
     inFlight += 1
     guard let requests, case .enqueued = requests.yield(request) else {
       // Serving has stopped: nobody would answer.
@@ -149,7 +178,12 @@ final class FramedRPCServerHandler: ChannelDuplexHandler {
   }
 
   // Reads are not passed on: the inert gRPC pipeline behind must not see framed bytes.
-  func channelReadComplete(context: ChannelHandlerContext) {}
+  func channelReadComplete(context: ChannelHandlerContext) {
+    if unflushed {
+      unflushed = false
+      context.flush()
+    }
+  }
 
   func channelInactive(context: ChannelHandlerContext) {
     requests?.finish()
