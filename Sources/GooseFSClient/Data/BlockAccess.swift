@@ -60,17 +60,7 @@ struct BlockAccess: Sendable {
         }
       }
       let connection = try await pool.checkout(host: target.address.host, port: target.address.rpcPort)
-      var request = Goosefs_Block_ReadBlockRequest()
-      request.readType = (readType ?? settings.readType).proto
-      if persisted {
-        request.ufs = .with {
-          $0.mountID = info.mountID
-          $0.ufsPath = info.ufsPath
-          $0.offsetInFile = block.offset
-          $0.blockLength = block.length
-          $0.ufsFingerprint = info.ufsFingerprint
-        }
-      }
+      let request = Goosefs_Block_ReadBlockRequest.reading(block, of: info, readType: readType ?? settings.readType)
       do {
         let stream = try await connection.read(blockID: block.blockID, offset: offsetInBlock, length: length, request: request)
         return RemoteBlockReader(workerID: target.workerID, connection: connection, stream: stream, pool: pool)
@@ -129,6 +119,25 @@ struct WorkerFailure: Error {
   static func classify(_ error: any Error, reader: (any BlockReader)?) -> (worker: Int64?, error: GooseFSError) {
     if let failure = error as? WorkerFailure { return (failure.workerID, failure.error) }
     return (reader?.workerID, RPCErrorMapping.goosefsError(from: error))
+  }
+}
+
+extension Goosefs_Block_ReadBlockRequest {
+  /// A READ of `block` of `info`; a persisted file's request says where the under store has it,
+  /// so a worker that does not cache the block reads it from there.
+  static func reading(_ block: FileBlockInfo, of info: FileInfo, readType: ReadType) -> Self {
+    var request = Self()
+    request.readType = readType.proto
+    if info.persistenceState == .persisted, !info.ufsPath.isEmpty {
+      request.ufs = .with {
+        $0.mountID = info.mountID
+        $0.ufsPath = info.ufsPath
+        $0.offsetInFile = block.offset
+        $0.blockLength = block.length
+        $0.ufsFingerprint = info.ufsFingerprint
+      }
+    }
+    return request
   }
 }
 

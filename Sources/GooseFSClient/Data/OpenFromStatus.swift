@@ -80,17 +80,7 @@ extension GRPCFileSystem {
     let offsetInBlock = offset - block.offset
     let length = min(Int64(count), block.length - offsetInBlock)
     guard length > 0 else { return nil }
-    var request = Goosefs_Block_ReadBlockRequest()
-    request.readType = settings.readType.proto
-    if info.persistenceState == .persisted, !info.ufsPath.isEmpty {
-      request.ufs = .with {
-        $0.mountID = info.mountID
-        $0.ufsPath = info.ufsPath
-        $0.offsetInFile = block.offset
-        $0.blockLength = block.length
-        $0.ufsFingerprint = info.ufsFingerprint
-      }
-    }
+    let request = Goosefs_Block_ReadBlockRequest.reading(block, of: info, readType: settings.readType)
     return reads.read(
       BlockingBlockReads.Worker(host: target.host, port: target.rpcPort), blockID: block.blockID,
       offset: offsetInBlock, length: length, request: request)

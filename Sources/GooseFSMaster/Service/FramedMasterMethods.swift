@@ -28,15 +28,19 @@ extension FileSystemMasterService {
     _ body: @escaping @Sendable (Request, CallerIdentity) throws -> Response?
   ) -> FramedRPCServer.InlineMethod {
     { payload, caller in
-      let request: Request
-      do {
-        request = try Request(serializedBytes: Array(payload.readableBytesView))
-      } catch {
-        throw GooseFSError(.invalidArgument, "Framed RPC: the request is not a valid \(Request.protoMessageName): \(error)")
-      }
+      let request: Request = try decode(payload)
       guard let response = try body(request, caller) else { return nil }
       let bytes: [UInt8] = try response.serializedBytes()
       return ByteBuffer(bytes: bytes)
+    }
+  }
+
+  /// A request message from a frame's payload; a payload that is not one is the caller's error.
+  private static func decode<Request: SwiftProtobuf.Message>(_ payload: ByteBuffer) throws -> Request {
+    do {
+      return try Request(serializedBytes: Array(payload.readableBytesView))
+    } catch {
+      throw GooseFSError(.invalidArgument, "Framed RPC: the request is not a valid \(Request.protoMessageName): \(error)")
     }
   }
 
@@ -44,12 +48,7 @@ extension FileSystemMasterService {
     _ body: @escaping @Sendable (Request, CallerIdentity) async throws -> Response
   ) -> FramedRPCServer.Method {
     { payload, caller in
-      let request: Request
-      do {
-        request = try Request(serializedBytes: Array(payload.readableBytesView))
-      } catch {
-        throw GooseFSError(.invalidArgument, "Framed RPC: the request is not a valid \(Request.protoMessageName): \(error)")
-      }
+      let request: Request = try decode(payload)
       let bytes: [UInt8] = try await body(request, caller).serializedBytes()
       return ByteBuffer(bytes: bytes)
     }
