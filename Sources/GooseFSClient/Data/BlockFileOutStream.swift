@@ -119,6 +119,7 @@ final class BlockFileOutStream: FileOutStream, @unchecked Sendable {
   }
 
   func closeCompletingLaterNow() -> FileInfo? {
+    // Busy (another call is in the stream): nil, and the awaited close reports the misuse.
     guard !writeType.persistsSynchronously, (try? enter()) != nil else { return nil }
     defer { leave() }
     guard !finished, block == nil,

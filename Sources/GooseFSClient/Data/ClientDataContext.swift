@@ -102,9 +102,9 @@ final class ClientDataContext: Sendable {
 
   /// Whether a worker host is this machine (`LocalHost.isLocal`), remembered per name: the answer
   /// may take a name lookup, and callers ask it per read.
-  func isLocalHost(_ host: String) throws -> Bool {
+  func isLocalHost(_ host: String, clientHostname: String) -> Bool {
     if let known = localHosts.withLock({ $0[host] }) { return known }
-    let local = LocalHost.isLocal(host, clientHostname: try settings().hostname)
+    let local = LocalHost.isLocal(host, clientHostname: clientHostname)
     localHosts.withLock { $0[host] = local }
     return local
   }

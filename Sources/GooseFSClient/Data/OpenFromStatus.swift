@@ -57,6 +57,7 @@ extension GRPCFileSystem {
   }
 
   public func readRemotelyNow(_ info: FileInfo, at offset: Int64, count: Int) -> ByteBuffer? {
+    // Unreadable settings: nil sends the caller to `openFile`, which reports them.
     guard info.kind == .file, info.completed, offset >= 0, offset < info.length, count > 0,
       info.length <= Self.maxBytesOpenedLocally, info.blockSizeBytes > 0,
       let settings = try? data.settings(), let reads = try? data.blockingReads()
@@ -74,7 +75,7 @@ extension GRPCFileSystem {
       holders = placement.readCandidates(for: block)
         .filter { $0.cached && !placement.localWorkerIDs.contains($0.workerID) }.map(\.address)
     } else {
-      holders = block.locations.map(\.address).filter { (try? data.isLocalHost($0.host)) == false }
+      holders = block.locations.map(\.address).filter { !data.isLocalHost($0.host, clientHostname: settings.hostname) }
     }
     guard let target = holders.first else { return nil }
     let offsetInBlock = offset - block.offset

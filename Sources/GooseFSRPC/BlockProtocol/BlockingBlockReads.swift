@@ -105,6 +105,7 @@ public final class BlockingBlockReads: Sendable {
       var headerBytes = ByteBufferAllocator().buffer(capacity: BlockFrameHeader.size)
       let received = Self.receive(socket, count: BlockFrameHeader.size, into: &headerBytes, answered: &answered)
       guard received == .all else { return .broken(closedUnanswered: !answered && received == .closed) }
+      // A header no worker of ours sends: the connection is not usable, the caller reads the usual way.
       guard let header = try? BlockFrameHeader.read(from: &headerBytes) else { return .broken(closedUnanswered: false) }
       switch header.op {
       case .data:
