@@ -12,6 +12,25 @@ import Testing
 @Suite(.serialized, .timeLimit(.minutes(10))) struct FuseLimitsTests {
   static var canMount: Bool { FuseLifecycleTests.canMount }
 
+  /// What the owner of TCP `port` has not taken yet: connections in its listening socket's
+  /// accept queue and bytes received on its established connections (the `rx_queue` column of
+  /// /proc/net/tcp for both). A stopped server's requests wait there.
+  static func untaken(byLoopbackPort port: Int) -> Int {
+    let table = (try? String(contentsOfFile: "/proc/net/tcp", encoding: .utf8)) ?? ""
+    var total = 0
+    for line in table.split(separator: "\n").dropFirst() {
+      // sl local_address rem_address st tx_queue:rx_queue …; addresses HEXIP:HEXPORT, state
+      // 01 established, 0A listening.
+      let fields = line.split(separator: " ")
+      guard fields.count > 4, fields[3] == "01" || fields[3] == "0A", let colon = fields[1].lastIndex(of: ":"),
+        Int(fields[1][fields[1].index(after: colon)...], radix: 16) == port,
+        let queues = fields[4].split(separator: ":").last, let untaken = Int(queues, radix: 16)
+      else { continue }
+      total += untaken
+    }
+    return total
+  }
+
   /// "at most N" from the line the daemon logs when it stops.
   static func highWater(_ log: String) -> Int? {
     guard let line = log.split(separator: "\n").last(where: { $0.contains("FUSE requests worked on at once") }),
@@ -88,6 +107,15 @@ import Testing
       if !blocked { usleep(25_000) }
     }
     #expect(blocked, "the reader never blocked in FUSE")
+    // A request the daemon has not read yet dies with the reader (the kernel drops it and sends
+    // no interrupt): kill only once the daemon works on it, which is when it has turned to the
+    // frozen worker (a connection or bytes the stopped worker has not taken; bounded wait).
+    var asked = false
+    for _ in 0..<400 where !asked {
+      asked = Self.untaken(byLoopbackPort: worker.rpcPort) > 0
+      if !asked { usleep(25_000) }
+    }
+    #expect(asked, "the daemon never turned to the frozen worker")
     let killed = Date()
     kill(reader.processIdentifier, SIGKILL)
     reader.waitUntilExit()
