@@ -69,13 +69,10 @@ import Testing
   /// whose locations are not known again once the worker re-registers with the new master, a
   /// daemon that never reconnects to the restarted master, and a close after the restart that
   /// reports success for bytes that are not there.
-  @Test(
-    .enabled(if: canMount), .timeLimit(.minutes(5)),
-    .disabled(
-      "not yet reliable: the failed-commit report and the master channels' reconnect backoff are fixed (WriteFailoverTests, MasterConnection), but on a loaded run the master's restart took 200 s and the fsynced writes before it failed with 'no workers are registered'; needs a look at TwoMounts' start-up wait before it is enabled"
-    ))
+  @Test(.enabled(if: canMount), .timeLimit(.minutes(5)))
   func whatWasFsyncedSurvivesAKillDashNineOfTheMasterAndBothMountsRecover() throws {
     let mounts = try TwoMounts.start()
+    let restart = try mounts.cluster.holdMasterStart()
     let files = try Self.writeFsyncedFiles(mounts.a.path)
     // Open, written, neither fsynced nor closed while the master dies.
     let inFlight = DataPattern.bytes(count: 200_000, seed: 99)
@@ -86,7 +83,7 @@ import Testing
     let begun = ContinuousClock.now
     func phase(_ text: String) { print("master crash: \(text) at \(String(format: "%.1f", (ContinuousClock.now - begun).seconds)) s") }
     mounts.cluster.killMaster()
-    try mounts.cluster.startMaster()
+    try mounts.cluster.startHeldMaster(restart)
     phase("master restarted")
     try mounts.cluster.waitForLiveWorkers(atLeast: 1)
     phase("worker live")

@@ -80,10 +80,48 @@ final class LocalCluster: @unchecked Sendable {
     process.executableURL = Self.binaries.appendingPathComponent("goosefs-master")
     process.environment = environment
     process.standardOutput = FileHandle.nullDevice
-    process.standardError = try FileHandle(forWritingTo: touch(logs.appendingPathComponent("master.stderr")))
+    process.standardError = try masterLog()
     try process.run()
     master = process
     try waitUntilServing()
+  }
+
+  /// A master forked now and made to run by `startHeldMaster`. A process started while this one
+  /// holds files open on a FUSE mount inherits those descriptors, and the kernel flushes each
+  /// copy when exec closes it: with the master down, those flushes wait for the very master the
+  /// child was to become, until the daemon's retries give up (minutes). A shell forked before
+  /// the files were opened holds none of them.
+  struct HeldMaster {
+    let process: Process
+    let go: FileHandle
+  }
+
+  func holdMasterStart() throws -> HeldMaster {
+    let pipe = Pipe()
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/bin/sh")
+    // No line (the test process died first): the shell exits instead of starting a master.
+    process.arguments = ["-c", "read go && exec \"$0\"", Self.binaries.appendingPathComponent("goosefs-master").path]
+    process.environment = environment
+    process.standardInput = pipe
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = try masterLog()
+    try process.run()
+    return HeldMaster(process: process, go: pipe.fileHandleForWriting)
+  }
+
+  func startHeldMaster(_ held: HeldMaster) throws {
+    try held.go.write(contentsOf: Data("go\n".utf8))
+    try held.go.close()
+    master = held.process
+    try waitUntilServing()
+  }
+
+  /// The master's stderr, appended to: a restarted master's lines follow the killed one's.
+  private func masterLog() throws -> FileHandle {
+    let log = try FileHandle(forWritingTo: touch(logs.appendingPathComponent("master.stderr")))
+    try log.seekToEnd()
+    return log
   }
 
   func touch(_ url: URL) throws -> URL {
