@@ -100,7 +100,10 @@ public protocol FileSystem: Sendable {
   func completeFile(_ path: String, length: Int64) async throws -> FileInfo
   func remove(_ path: String, recursive: Bool, goosefsOnly: Bool) async throws
   func rename(_ source: String, to destination: String) async throws
-  func setAttribute(_ path: String, _ options: SetAttributeOptions) async throws
+  /// Returns the path's status after the change (nil for a recursive change, or from a master
+  /// that does not send it).
+  @discardableResult
+  func setAttribute(_ path: String, _ options: SetAttributeOptions) async throws -> FileInfo?
   func mount(_ goosefsPath: String, ufsURI: String, options: MountOptions) async throws
   func unmount(_ goosefsPath: String) async throws
   func mountTable() async throws -> [MountPointInfo]

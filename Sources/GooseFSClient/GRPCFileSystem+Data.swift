@@ -83,11 +83,13 @@ extension GRPCFileSystem: DataFileSystem {
     }
   }
 
-  func completeFile(_ path: String, length: Int64, ufsFingerprint: String) async throws -> FileInfo {
+  /// `schedulePersist` (ASYNC_THROUGH) has the master queue the persist in the same call.
+  func completeFile(_ path: String, length: Int64, ufsFingerprint: String, schedulePersist: Bool) async throws -> FileInfo {
     let request = Goosefs_Grpc_CompleteFileRequest.with {
       $0.path = path
       $0.length = length
       $0.ufsFingerprint = ufsFingerprint
+      $0.schedulePersist = schedulePersist
     }
     let response = try await connection.call(
       "complete file \(path)", framed: .completeFile, request, as: Goosefs_Grpc_CompleteFileResponse.self
@@ -99,15 +101,5 @@ extension GRPCFileSystem: DataFileSystem {
 
   public func waitForCompletions(under path: String) async throws {
     if let failure = await data.completions.failure(under: path) { throw failure }
-  }
-
-  /// Schedules persistence without waiting (ASYNC_THROUGH).
-  func schedulePersistOnly(_ path: String) async throws {
-    let request = Goosefs_Grpc_SchedulePersistRequest.with { $0.path = path }
-    _ = try await connection.call(
-      "schedule the persist of \(path)", framed: .schedulePersist, request, as: Goosefs_Grpc_SchedulePersistResponse.self
-    ) { client, metadata, options in
-      try await FS.Client(wrapping: client).schedulePersist(request, metadata: metadata, options: options)
-    }
   }
 }

@@ -149,7 +149,8 @@ public struct GRPCFileSystem: FileSystem {
     }
   }
 
-  public func setAttribute(_ path: String, _ attributes: SetAttributeOptions) async throws {
+  @discardableResult
+  public func setAttribute(_ path: String, _ attributes: SetAttributeOptions) async throws -> FileInfo? {
     await data.completions.settle(path, subtree: true)
     let request = Goosefs_Grpc_SetAttributeRequest.with {
       $0.path = path
@@ -164,11 +165,12 @@ public struct GRPCFileSystem: FileSystem {
       if let maximum = attributes.replicationMax { $0.replicationMax = maximum }
       if let time = attributes.lastModificationTimeMs { $0.lastModificationTimeMs = time }
     }
-    _ = try await connection.call(
+    let response = try await connection.call(
       "set attributes of \(path)", framed: .setAttribute, request, as: Goosefs_Grpc_SetAttributeResponse.self, timeout: MasterConnection.longCallTimeout
     ) { client, metadata, options in
       try await FS.Client(wrapping: client).setAttribute(request, metadata: metadata, options: options)
     }
+    return response.hasInfo ? FileInfo(response.info) : nil
   }
 
   public func mount(_ goosefsPath: String, ufsURI: String, options mountOptions: MountOptions) async throws {

@@ -30,8 +30,10 @@ import Testing
     let (master, namespace) = try await fixture.open()
     defer { namespace.close() }
     let first = try await master.getStatus("/f.txt", syncIntervalMs: nil, caller: fixture.superuser)
-    try await master.setAttribute(SetAttributeRequest(path: "/f.txt", recursive: false, mode: 0o600), caller: fixture.superuser)
+    let answered = try await master.setAttribute(SetAttributeRequest(path: "/f.txt", recursive: false, mode: 0o600), caller: fixture.superuser)
     let afterChmod = try await master.getStatus("/f.txt", syncIntervalMs: 0, caller: fixture.superuser)
+    // The status a change answers with (a FUSE setattr replies with it) is the one getStatus shows.
+    #expect(answered?.mode == 0o600 && answered?.blockIDs == first.blockIDs && answered?.path == "/f.txt")
     #expect(afterChmod.blockIDs == first.blockIDs)
     #expect(afterChmod.mode == 0o600)
     try fixture.write("f.txt", "two and more")

@@ -166,7 +166,7 @@ final class InMemoryFileSystem: DataFileSystem {
     }
   }
 
-  func setAttribute(_ path: String, _ options: SetAttributeOptions) async throws {
+  func setAttribute(_ path: String, _ options: SetAttributeOptions) async throws -> FileInfo? {
     try state.withLock { state in
       guard var info = state.entries[path] else { throw GooseFSError.pathDoesNotExist(path) }
       var call = "setAttribute \(path)"
@@ -181,6 +181,7 @@ final class InMemoryFileSystem: DataFileSystem {
       if options.recursive { call += " recursive" }
       state.calls.append(call)
       state.entries[path] = info
+      return options.recursive ? nil : info
     }
   }
 

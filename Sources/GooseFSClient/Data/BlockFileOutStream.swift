@@ -89,11 +89,9 @@ final class BlockFileOutStream: FileOutStream, @unchecked Sendable {
       } else {
         try await finishBlock()
       }
-      let info = try await access.fileSystem.completeFile(path, length: bytesWritten, ufsFingerprint: fingerprint)
-      if writeType == .asyncThrough, bytesWritten > 0 {
-        try await access.fileSystem.schedulePersistOnly(path)
-      }
-      return info
+      return try await access.fileSystem.completeFile(
+        path, length: bytesWritten, ufsFingerprint: fingerprint,
+        schedulePersist: writeType == .asyncThrough && bytesWritten > 0)
     } catch {
       await abandon()
       throw error
@@ -135,8 +133,8 @@ final class BlockFileOutStream: FileOutStream, @unchecked Sendable {
   private var completion: @Sendable (CompletionsBehind.Job) async throws -> Void {
     let fileSystem = access.fileSystem
     return { job in
-      _ = try await fileSystem.completeFile(job.path, length: job.length, ufsFingerprint: job.ufsFingerprint)
-      if job.schedulePersist { try await fileSystem.schedulePersistOnly(job.path) }
+      _ = try await fileSystem.completeFile(
+        job.path, length: job.length, ufsFingerprint: job.ufsFingerprint, schedulePersist: job.schedulePersist)
     }
   }
 

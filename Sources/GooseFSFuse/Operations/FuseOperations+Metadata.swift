@@ -81,13 +81,16 @@ extension FuseOperations {
       if fields & FUSE_SET_ATTR_MODE != 0 { options.mode = UInt32(wanted.st_mode) & 0o7777 }
       if fields & FUSE_SET_ATTR_UID != 0 { options.owner = identities.userName(wanted.st_uid) }
       if fields & FUSE_SET_ATTR_GID != 0 { options.group = identities.groupName(wanted.st_gid) }
+      // The master answers a change with the status it made; a truncate's commit is newer.
+      var changed: FileInfo?
       if options.mode != nil || options.owner != nil || options.group != nil {
         try refuseIfReadOnly()
-        try await fileSystem.setAttribute(path, options)
+        changed = try await fileSystem.setAttribute(path, options)
       }
       if fields & FUSE_SET_ATTR_SIZE != 0 {
         try refuseIfReadOnly()
         try await truncate(node: node, path: path, to: Int64(wanted.st_size), handle: handle, identity: identity)
+        changed = nil
       }
       var deferredTime: Int64?
       if fields & (FUSE_SET_ATTR_MTIME | FUSE_SET_ATTR_MTIME_NOW) != 0 {
@@ -99,11 +102,17 @@ extension FuseOperations {
         if let writer, try await writer.deferModificationTime(time) {
           deferredTime = time
         } else {
-          try await fileSystem.setAttribute(path, SetAttributeOptions(lastModificationTimeMs: time))
+          changed = try await fileSystem.setAttribute(path, SetAttributeOptions(lastModificationTimeMs: time))
         }
       }
       // Something changed (setattr always asks for a change): the master's status replaces the entry.
-      var info = try await refreshedStatus(path)
+      var info: FileInfo
+      if let changed, changed.path == path {
+        cache.put(changed)
+        info = changed
+      } else {
+        info = try await refreshedStatus(path)
+      }
       // Until the pending changes are committed, the kernel is told the time it asked for.
       if let deferredTime { info.lastModificationTimeMs = deferredTime }
       request.reply(attributes: stat(info, node: node), timeout: settings.attributeTimeout)

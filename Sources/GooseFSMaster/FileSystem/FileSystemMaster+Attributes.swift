@@ -18,7 +18,10 @@ struct SetAttributeRequest: Sendable {
 }
 
 extension FileSystemMaster {
-  func setAttribute(_ request: SetAttributeRequest, caller: CallerIdentity) async throws {
+  /// Returns the path's status after the change, with its blocks as `getStatus` shows them (nil
+  /// for a recursive change).
+  @discardableResult
+  func setAttribute(_ request: SetAttributeRequest, caller: CallerIdentity) async throws -> FileInfo? {
     let path = try NamespacePath.normalize(request.path)
     try await syncPath(path, intervalMs: settings.defaultSyncIntervalMs, includeTarget: request.recursive)
     if request.recursive {
@@ -35,8 +38,9 @@ extension FileSystemMaster {
       return targets
     }
     try await propagateToUnderStore(request, targets: targets)
-    try await namespace.mutate { state in
-      let entries: [JournalEntry] = targets.compactMap { target, _ in
+    let changed = try await namespace.mutate { state -> ([JournalEntry], FileInfo?) in
+      var changed: FileInfo?
+      let entries: [JournalEntry] = targets.compactMap { target, targetPath in
         guard var inode = state.inodes[target.id] else { return nil }
         if let mode = request.mode { inode.mode = mode & 0o7777 }
         if let owner = request.owner { inode.owner = owner }
@@ -47,10 +51,12 @@ extension FileSystemMaster {
         if let minimum = request.replicationMin { inode.replicationMin = minimum }
         if let maximum = request.replicationMax { inode.replicationMax = maximum }
         if let time = request.lastModificationTimeMs { inode.lastModificationTimeMs = time }
+        if !request.recursive { changed = state.fileInfo(inode, path: targetPath) }
         return .with { $0.upsertInode = inode }
       }
-      return (entries, ())
+      return (entries, changed)
     }
+    return changed.map { withBlocks($0, withBlockInfos: true) }
   }
 
   private func authorize(_ request: SetAttributeRequest, on inode: InodeRecord, path: String, caller: CallerIdentity) throws {

@@ -106,8 +106,11 @@ extension FileSystemMaster {
   }
 
   /// Marks a file complete with its final length. A file created to be persisted with no bytes
-  /// (e.g. `touch`) is written to the under store here; files with data are persisted by workers.
-  func completeFile(_ rawPath: String, length: Int64, ufsFingerprint: String, caller: CallerIdentity) async throws -> FileInfo {
+  /// (e.g. `touch`) is written to the under store here; files with data are persisted by workers,
+  /// and `schedulePersist` queues this one for them (`schedulePersist(_:caller:)`) once complete.
+  func completeFile(
+    _ rawPath: String, length: Int64, ufsFingerprint: String, schedulePersist: Bool = false, caller: CallerIdentity
+  ) async throws -> FileInfo {
     let path = try NamespacePath.normalize(rawPath)
     let current = try namespace.read { state -> (InodeRecord, ResolvedPath?) in
       let inode = try existing(path, in: state)
@@ -124,7 +127,7 @@ extension FileSystemMaster {
       fingerprint = try await ufs.status(resolved.ufsPath)?.fingerprint ?? ""
     }
     let time = now
-    return try await namespace.mutate { state in
+    let completed = try await namespace.mutate { state in
       guard var inode = state.inode(at: path), inode.id == current.0.id, !inode.completed else {
         throw GooseFSError(.failedPrecondition, "File \"\(path)\" changed while it was being completed.")
       }
@@ -138,6 +141,8 @@ extension FileSystemMaster {
       }
       return ([.with { $0.upsertInode = inode }], state.fileInfo(inode, path: path))
     }
+    if schedulePersist, length > 0, fingerprint.isEmpty { try await self.schedulePersist(path, caller: caller) }
+    return completed
   }
 
   struct DirectoryChainPlan {

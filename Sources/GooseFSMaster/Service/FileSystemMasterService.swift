@@ -98,7 +98,8 @@ struct FileSystemMasterService: Goosefs_Grpc_FileSystemMasterClientService.Servi
 
   /// The call itself, shared by gRPC and the framed protocol.
   @Sendable func completeFile(_ m: Goosefs_Grpc_CompleteFileRequest, caller: CallerIdentity) async throws -> Goosefs_Grpc_CompleteFileResponse {
-    let info = try await master.completeFile(m.path, length: m.length, ufsFingerprint: m.ufsFingerprint, caller: caller)
+    let info = try await master.completeFile(
+      m.path, length: m.length, ufsFingerprint: m.ufsFingerprint, schedulePersist: m.schedulePersist, caller: caller)
     return .with { $0.info = info.proto }
   }
 
@@ -134,7 +135,7 @@ struct FileSystemMasterService: Goosefs_Grpc_FileSystemMasterClientService.Servi
 
   /// The call itself, shared by gRPC and the framed protocol.
   @Sendable func setAttribute(_ m: Goosefs_Grpc_SetAttributeRequest, caller: CallerIdentity) async throws -> Goosefs_Grpc_SetAttributeResponse {
-    try await master.setAttribute(
+    let info = try await master.setAttribute(
       SetAttributeRequest(
         path: m.path, recursive: m.recursive, mode: m.hasMode ? m.mode : nil, owner: m.hasOwner ? m.owner : nil,
         group: m.hasGroup ? m.group : nil, pinned: m.hasPinned ? m.pinned : nil, ttlMs: m.hasTtlMs ? m.ttlMs : nil,
@@ -143,7 +144,7 @@ struct FileSystemMasterService: Goosefs_Grpc_FileSystemMasterClientService.Servi
         replicationMax: m.hasReplicationMax ? m.replicationMax : nil,
         lastModificationTimeMs: m.hasLastModificationTimeMs ? m.lastModificationTimeMs : nil),
       caller: caller)
-    return Goosefs_Grpc_SetAttributeResponse()
+    return .with { if let info { $0.info = info.proto } }
   }
 
   func mount(

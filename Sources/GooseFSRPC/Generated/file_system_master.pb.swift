@@ -263,6 +263,10 @@ public nonisolated struct Goosefs_Grpc_CompleteFileRequest: Sendable {
   /// set when the writer persisted the file
   public var ufsFingerprint: String = String()
 
+  /// ASYNC_THROUGH: queue the file for a worker to persist, as SchedulePersist would, in the same
+  /// call (one round trip per written file instead of two).
+  public var schedulePersist: Bool = false
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -456,9 +460,22 @@ public nonisolated struct Goosefs_Grpc_SetAttributeResponse: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
+  /// The path's status after the change (unset for a recursive call): the FUSE mount answers a
+  /// setattr with it instead of asking for the status again.
+  public var info: Goosefs_Grpc_FileInfo {
+    get {_info ?? Goosefs_Grpc_FileInfo()}
+    set {_info = newValue}
+  }
+  /// Returns true if `info` has been explicitly set.
+  public var hasInfo: Bool {self._info != nil}
+  /// Clears the value of `info`. Subsequent reads from it will return its default value.
+  public mutating func clearInfo() {self._info = nil}
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
+
+  fileprivate var _info: Goosefs_Grpc_FileInfo? = nil
 }
 
 public nonisolated struct Goosefs_Grpc_MountRequest: Sendable {
@@ -1043,7 +1060,7 @@ nonisolated extension Goosefs_Grpc_CreateFileResponse: SwiftProtobuf.Message, Sw
 
 nonisolated extension Goosefs_Grpc_CompleteFileRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".CompleteFileRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}path\0\u{1}length\0\u{3}ufs_fingerprint\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}path\0\u{1}length\0\u{3}ufs_fingerprint\0\u{3}schedule_persist\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1054,6 +1071,7 @@ nonisolated extension Goosefs_Grpc_CompleteFileRequest: SwiftProtobuf.Message, S
       case 1: try { try decoder.decodeSingularStringField(value: &self.path) }()
       case 2: try { try decoder.decodeSingularInt64Field(value: &self.length) }()
       case 3: try { try decoder.decodeSingularStringField(value: &self.ufsFingerprint) }()
+      case 4: try { try decoder.decodeSingularBoolField(value: &self.schedulePersist) }()
       default: break
       }
     }
@@ -1069,6 +1087,9 @@ nonisolated extension Goosefs_Grpc_CompleteFileRequest: SwiftProtobuf.Message, S
     if !self.ufsFingerprint.isEmpty {
       try visitor.visitSingularStringField(value: self.ufsFingerprint, fieldNumber: 3)
     }
+    if self.schedulePersist != false {
+      try visitor.visitSingularBoolField(value: self.schedulePersist, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1076,6 +1097,7 @@ nonisolated extension Goosefs_Grpc_CompleteFileRequest: SwiftProtobuf.Message, S
     if lhs.path != rhs.path {return false}
     if lhs.length != rhs.length {return false}
     if lhs.ufsFingerprint != rhs.ufsFingerprint {return false}
+    if lhs.schedulePersist != rhs.schedulePersist {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1319,18 +1341,33 @@ nonisolated extension Goosefs_Grpc_SetAttributeRequest: SwiftProtobuf.Message, S
 
 nonisolated extension Goosefs_Grpc_SetAttributeResponse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".SetAttributeResponse"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}info\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
-    // Load everything into unknown fields
-    while try decoder.nextFieldNumber() != nil {}
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._info) }()
+      default: break
+      }
+    }
   }
 
   public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._info {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Goosefs_Grpc_SetAttributeResponse, rhs: Goosefs_Grpc_SetAttributeResponse) -> Bool {
+    if lhs._info != rhs._info {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
