@@ -52,6 +52,9 @@ final class BlockFileOutStream: FileOutStream, @unchecked Sendable {
 
   private var blockSize: Int64 { created.blockSizeBytes }
 
+  /// ASYNC_THROUGH with bytes: the completion asks the master to queue the persist.
+  private var schedulesPersist: Bool { writeType == .asyncThrough && bytesWritten > 0 }
+
   func write(_ buffer: ByteBuffer) async throws {
     try enter()
     defer { leave() }
@@ -91,7 +94,7 @@ final class BlockFileOutStream: FileOutStream, @unchecked Sendable {
       }
       return try await access.fileSystem.completeFile(
         path, length: bytesWritten, ufsFingerprint: fingerprint,
-        schedulePersist: writeType == .asyncThrough && bytesWritten > 0)
+        schedulePersist: schedulesPersist)
     } catch {
       await abandon()
       throw error
@@ -111,7 +114,7 @@ final class BlockFileOutStream: FileOutStream, @unchecked Sendable {
       throw error
     }
     await access.data.completions.enqueue(
-      path: path, length: bytesWritten, ufsFingerprint: "", schedulePersist: writeType == .asyncThrough && bytesWritten > 0,
+      path: path, length: bytesWritten, ufsFingerprint: "", schedulePersist: schedulesPersist,
       run: completion)
     return completedStatus()
   }
@@ -123,7 +126,7 @@ final class BlockFileOutStream: FileOutStream, @unchecked Sendable {
     guard !finished, block == nil,
       access.data.completions.enqueueNow(
         path: path, length: bytesWritten, ufsFingerprint: "",
-        schedulePersist: writeType == .asyncThrough && bytesWritten > 0, run: completion)
+        schedulePersist: schedulesPersist, run: completion)
     else { return nil }
     finished = true
     return completedStatus()

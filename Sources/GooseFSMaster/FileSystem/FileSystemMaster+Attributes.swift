@@ -18,8 +18,7 @@ struct SetAttributeRequest: Sendable {
 }
 
 extension FileSystemMaster {
-  /// Returns the path's status after the change, with its blocks as `getStatus` shows them (nil
-  /// for a recursive change).
+  /// Returns the path's status after the change (nil for a recursive change).
   @discardableResult
   func setAttribute(_ request: SetAttributeRequest, caller: CallerIdentity) async throws -> FileInfo? {
     let path = try NamespacePath.normalize(request.path)
@@ -38,7 +37,7 @@ extension FileSystemMaster {
       return targets
     }
     try await propagateToUnderStore(request, targets: targets)
-    let changed = try await namespace.mutate { state -> ([JournalEntry], FileInfo?) in
+    return try await namespace.mutate { state -> ([JournalEntry], FileInfo?) in
       var changed: FileInfo?
       let entries: [JournalEntry] = targets.compactMap { target, targetPath in
         guard var inode = state.inodes[target.id] else { return nil }
@@ -56,7 +55,6 @@ extension FileSystemMaster {
       }
       return (entries, changed)
     }
-    return changed.map { withBlocks($0, withBlockInfos: true) }
   }
 
   private func authorize(_ request: SetAttributeRequest, on inode: InodeRecord, path: String, caller: CallerIdentity) throws {

@@ -144,7 +144,8 @@ struct FileSystemMasterService: Goosefs_Grpc_FileSystemMasterClientService.Servi
         replicationMax: m.hasReplicationMax ? m.replicationMax : nil,
         lastModificationTimeMs: m.hasLastModificationTimeMs ? m.lastModificationTimeMs : nil),
       caller: caller)
-    return .with { if let info { $0.info = info.proto } }
+    // With its blocks, as getStatus answers.
+    return .with { if let info { $0.info = master.withBlocks(info, withBlockInfos: true).proto } }
   }
 
   func mount(

@@ -15,7 +15,6 @@ extension FileSystemMasterService {
       .rename: Self.framed(rename(_:caller:)),
       .createDirectory: Self.framed(createDirectory(_:caller:)),
       .setAttribute: Self.framed(setAttribute(_:caller:)),
-      .schedulePersist: Self.framed(schedulePersist(_:caller:)),
     ]
   }
 

@@ -37,7 +37,7 @@ public enum FramedMethod: UInt16, Sendable, CaseIterable {
   case rename = 5
   case createDirectory = 6
   case setAttribute = 7
-  case schedulePersist = 8
+  // 8 was schedulePersist: completeFile's `schedule_persist` replaced it; the number stays unused.
   case commitBlock = 9
   case commitPersist = 10
 }
