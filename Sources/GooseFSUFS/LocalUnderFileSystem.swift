@@ -172,13 +172,7 @@ public struct LocalUnderFileSystem: UnderFileSystem {
       throw GooseFSError(.invalidArgument, "Cannot create a file at \"\(location.display)\".")
     }
     return try await UFSBlockingPool.run { [logger] in
-      if createParents {
-        _ = try Self.makeDirectory(parent, mode: Self.parentDirectoryMode, createParents: true)
-      }
-      var info = stat()
-      if stat(location.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
-        throw GooseFSError(.alreadyExists, "Cannot create file \"\(location.display)\": a directory is there.")
-      }
+      try Self.prepareNewFile(location, in: parent, createParents: createParents)
       do {
         return try LocalOutputStream(
           finalPath: location.path, directory: parent.path, name: location.name, mode: mode,
@@ -204,12 +198,24 @@ public struct LocalUnderFileSystem: UnderFileSystem {
 
   // MARK: - Helpers
 
+  /// Before a new file is written at `location`: its parents made when asked, and no directory
+  /// in the way.
+  static func prepareNewFile(_ location: Location, in parent: UFSURI, createParents: Bool) throws {
+    if createParents {
+      _ = try makeDirectory(parent, mode: parentDirectoryMode, createParents: true)
+    }
+    var info = stat()
+    if stat(location.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
+      throw GooseFSError(.alreadyExists, "Cannot create file \"\(location.display)\": a directory is there.")
+    }
+  }
+
   /// Mode for directories made implicitly by `create(createParents:)`, like `mkdir -p` with umask 022.
   private static let parentDirectoryMode: UInt16 = 0o755
 
   /// A caller's location checked against the mount: the native path for syscalls and the
   /// normalised location string for messages.
-  private struct Location: Sendable {
+  struct Location: Sendable {
     let uri: UFSURI
     var path: String { uri.path }
     var display: String { uri.description }
@@ -217,7 +223,7 @@ public struct LocalUnderFileSystem: UnderFileSystem {
     var parentDisplay: String { uri.parent?.description ?? "/" }
   }
 
-  private func resolve(_ path: String) throws -> Location {
+  func resolve(_ path: String) throws -> Location {
     let location = try UFSURI(path)
     guard location.isLocal, uri.contains(location) else {
       throw GooseFSError(.invalidArgument, "\"\(location)\" is outside the local mount \"\(uri)\".")
