@@ -9,7 +9,7 @@ import GooseFSCore
 final class CommitQueue: Sendable {
   struct DurabilityWaiter {
     let sequence: UInt64
-    let continuation: CheckedContinuation<Void, any Error>
+    let wake: @Sendable (Result<Void, any Error>) -> Void
   }
 
   struct State {
@@ -73,17 +73,24 @@ final class CommitQueue: Sendable {
 
   func waitUntilDurable(_ sequence: UInt64) async throws {
     try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-      let outcome: Result<Void, GooseFSError>? = state.withLock { s in
-        if sequence <= s.durable { return .success(()) }
-        if let failure = s.failure { return .failure(failure) }
-        if sequence > s.lastAssigned {
-          return .failure(GooseFSError(.invalidArgument, "Journal sequence \(sequence) has not been appended (last is \(s.lastAssigned))"))
-        }
-        s.waiters.append(DurabilityWaiter(sequence: sequence, continuation: continuation))
-        return nil
-      }
-      if let outcome { continuation.resume(with: outcome) }
+      whenDurable(sequence) { continuation.resume(with: $0) }
     }
+  }
+
+  /// Calls `wake` once `sequence` is durable (or the journal failed): at once on this thread when
+  /// it already is, else on the writer thread right after its fsync, so it must be brief (a
+  /// server answering on an event loop hands the answer over; no task is woken in between).
+  func whenDurable(_ sequence: UInt64, _ wake: @escaping @Sendable (Result<Void, any Error>) -> Void) {
+    let outcome: Result<Void, any Error>? = state.withLock { s in
+      if sequence <= s.durable { return .success(()) }
+      if let failure = s.failure { return .failure(failure) }
+      if sequence > s.lastAssigned {
+        return .failure(GooseFSError(.invalidArgument, "Journal sequence \(sequence) has not been appended (last is \(s.lastAssigned))"))
+      }
+      s.waiters.append(DurabilityWaiter(sequence: sequence, wake: wake))
+      return nil
+    }
+    if let outcome { wake(outcome) }
   }
 
   /// Blocks until `sequence` is durable, or throws if the journal failed first.
@@ -152,7 +159,7 @@ final class CommitQueue: Sendable {
       return ready
     }
     // Resume outside the lock: a resumed task may immediately append again.
-    for waiter in ready { waiter.continuation.resume() }
+    for waiter in ready { waiter.wake(.success(())) }
   }
 
   func compactionFinished(ticket: Int) {
@@ -169,7 +176,7 @@ final class CommitQueue: Sendable {
       defer { s.waiters = [] }
       return s.waiters
     }
-    for waiter in waiters { waiter.continuation.resume(throwing: failure) }
+    for waiter in waiters { waiter.wake(.failure(failure)) }
   }
 
   func writerDidExit() {
@@ -180,7 +187,7 @@ final class CommitQueue: Sendable {
     }
     // Only reachable after a failure (a normal close drains everything first).
     for waiter in waiters {
-      waiter.continuation.resume(throwing: GooseFSError(.failedPrecondition, "Journal is closed"))
+      waiter.wake(.failure(GooseFSError(.failedPrecondition, "Journal is closed")))
     }
   }
 }

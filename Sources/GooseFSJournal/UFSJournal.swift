@@ -63,6 +63,12 @@ public final class UFSJournal: Sendable {
     try await queue.waitUntilDurable(sequence)
   }
 
+  /// Calls `wake` once `sequence` is durable or the journal failed (see `CommitQueue.whenDurable`:
+  /// possibly at once on this thread, else on the writer thread; keep it brief).
+  public func whenDurable(_ sequence: UInt64, _ wake: @escaping @Sendable (Result<Void, any Error>) -> Void) {
+    queue.whenDurable(sequence, wake)
+  }
+
   /// Blocks until everything appended before the call is durable.
   public func flush() throws {
     try queue.waitUntilDurableBlocking(lastSequence)

@@ -236,6 +236,16 @@ final class BlockMaster: Sendable {
     persistJobs.withLock { $0.removeValue(forKey: fileID) }
   }
 
+  /// `finishPersist`, except for a cancelled job, which stays for `finishPersist` (its copy in
+  /// the under store is to be deleted); false then.
+  func finishPersistUnlessCancelled(fileID: Int64) -> Bool {
+    persistJobs.withLock { jobs in
+      if jobs[fileID]?.cancelled == true { return false }
+      jobs[fileID] = nil
+      return true
+    }
+  }
+
   func persistFailed(fileID: Int64) {
     persistJobs.withLock { jobs in
       if jobs[fileID]?.cancelled == true { jobs[fileID] = nil } else { jobs[fileID]?.assignedWorker = nil }

@@ -123,20 +123,37 @@ extension FileSystemMaster {
       try await deleteCancelledPersist(job, fingerprint: fingerprint)
       return
     }
-    try await namespace.mutate { state in
-      guard var file = state.inodes[fileID] else { return ([], ()) }
-      var entries: [JournalEntry] = []
-      file.persistenceState = .persisted
-      file.ufsFingerprint = fingerprint
-      entries.append(.with { $0.upsertInode = file })
-      var parentID = file.parentID
-      while var parent = state.inodes[parentID], parent.persistenceState != .persisted, parent.id != parent.parentID {
-        parent.persistenceState = .persisted
-        entries.append(.with { $0.upsertInode = parent })
-        parentID = parent.parentID
-      }
-      return (entries, ())
+    try await namespace.mutate { state in (Self.persistedEntries(fileID, fingerprint: fingerprint, in: state), ()) }
+  }
+
+  /// `commitPersist` without suspending, or nil when the file was removed meanwhile (its copy in
+  /// the under store is to be deleted: `commitPersist` does that).
+  func commitPersistNow(fileID: Int64, fingerprint: String, failure: String?) throws -> JournaledNamespace.Pending? {
+    if let failure {
+      blockMaster.persistFailed(fileID: fileID)
+      logger.warning("Persisting file \(fileID) failed on a worker, will retry: \(failure)")
+      return namespace.pending(until: nil)
     }
+    guard blockMaster.finishPersistUnlessCancelled(fileID: fileID) else { return nil }
+    return try namespace.mutateNow { state in (Self.persistedEntries(fileID, fingerprint: fingerprint, in: state), ()) }.pending
+  }
+
+  /// The file is PERSISTED, and so are its ancestors.
+  private static func persistedEntries(_ fileID: Int64, fingerprint: String, in state: borrowing NamespaceState)
+    -> [JournalEntry]
+  {
+    guard var file = state.inodes[fileID] else { return [] }
+    var entries: [JournalEntry] = []
+    file.persistenceState = .persisted
+    file.ufsFingerprint = fingerprint
+    entries.append(.with { $0.upsertInode = file })
+    var parentID = file.parentID
+    while var parent = state.inodes[parentID], parent.persistenceState != .persisted, parent.id != parent.parentID {
+      parent.persistenceState = .persisted
+      entries.append(.with { $0.upsertInode = parent })
+      parentID = parent.parentID
+    }
+    return entries
   }
 
   /// The file was removed while a worker wrote it to the under store: the copy goes too, unless

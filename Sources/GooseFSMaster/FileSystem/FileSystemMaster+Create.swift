@@ -66,43 +66,68 @@ extension FileSystemMaster {
     if request.persist {
       try await createInUnderStore(parentPath, directoryMode: 0o777 & ~settings.umask, recursive: request.recursive, caller: caller)
     }
-    let mode = (request.mode ?? 0o666) & ~settings.umask & 0o7777
     let time = now
     try await namespace.mutate { state in
-      if state.inode(at: path) != nil { throw GooseFSError.pathAlreadyExists(path) }
-      let plan = try newDirectoryChain(
-        to: parentPath, mode: 0o777 & ~settings.umask, recursive: request.recursive, persisted: request.persist,
-        caller: caller, in: state, allowExistingTarget: true)
-      var entries = plan.entries
-      if state.inode(at: parentPath) != nil {
-        try checkAccess(caller, .write, path: parentPath, in: state)
-      }
-      var record = InodeRecord()
-      record.id = plan.nextID
-      record.parentID = plan.targetID
-      record.name = NamespacePath.name(path)
-      record.kind = .file
-      record.mode = mode
-      record.owner = caller.user
-      record.group = caller.primaryGroup
-      record.creationTimeMs = time
-      record.lastModificationTimeMs = time
-      record.blockSizeBytes = request.blockSizeBytes > 0 ? request.blockSizeBytes : settings.defaultBlockSizeBytes
-      record.blockContainerID = state.nextBlockContainerID
-      record.completed = false
-      record.cacheable = true
-      record.persistenceState = request.persist ? .toBePersisted : .notPersisted
-      record.ttlMs = request.ttlMs ?? -1
-      record.ttlAction = request.ttlAction.proto
-      record.replicationMin = request.replicationMin
-      record.replicationMax = request.replicationMax
-      entries.append(.with { $0.upsertInode = record })
-      if plan.entries.isEmpty, let parentTouch = touchedParent(plan.targetID, in: state, at: time) {
-        entries.append(parentTouch)
-      }
-      return (entries, ())
+      (try planNewFile(path, request, at: time, caller: caller, in: state), ())
     }
     return try currentInfo(path)
+  }
+
+  /// `createFile` without suspending, or nil when it needs the under store (a folder on the way
+  /// is due for a sync, an overwrite, a file created to be persisted): the framed server answers
+  /// it on its event loop once `pending` is durable.
+  func createFileNow(_ request: CreateFileRequest, caller: CallerIdentity) throws
+    -> (info: FileInfo, pending: JournaledNamespace.Pending)?
+  {
+    let path = try NamespacePath.normalize(request.path)
+    guard path != NamespacePath.root else { throw GooseFSError.pathAlreadyExists(path) }
+    guard !request.persist, !isSyncDue(above: path, intervalMs: settings.defaultSyncIntervalMs) else { return nil }
+    if request.overwrite, namespace.read({ $0.inode(at: path) }) != nil { return nil }
+    let time = now
+    let pending = try namespace.mutateNow { state in
+      (try planNewFile(path, request, at: time, caller: caller, in: state), ())
+    }.pending
+    return (try currentInfo(path), pending)
+  }
+
+  /// The entries creating file `path` (and its missing folders, with `recursive`).
+  private func planNewFile(
+    _ path: String, _ request: CreateFileRequest, at time: Int64, caller: CallerIdentity, in state: borrowing NamespaceState
+  ) throws -> [JournalEntry] {
+    let parentPath = NamespacePath.parent(path) ?? NamespacePath.root
+    let mode = (request.mode ?? 0o666) & ~settings.umask & 0o7777
+    if state.inode(at: path) != nil { throw GooseFSError.pathAlreadyExists(path) }
+    let plan = try newDirectoryChain(
+      to: parentPath, mode: 0o777 & ~settings.umask, recursive: request.recursive, persisted: request.persist,
+      caller: caller, in: state, allowExistingTarget: true)
+    var entries = plan.entries
+    if state.inode(at: parentPath) != nil {
+      try checkAccess(caller, .write, path: parentPath, in: state)
+    }
+    var record = InodeRecord()
+    record.id = plan.nextID
+    record.parentID = plan.targetID
+    record.name = NamespacePath.name(path)
+    record.kind = .file
+    record.mode = mode
+    record.owner = caller.user
+    record.group = caller.primaryGroup
+    record.creationTimeMs = time
+    record.lastModificationTimeMs = time
+    record.blockSizeBytes = request.blockSizeBytes > 0 ? request.blockSizeBytes : settings.defaultBlockSizeBytes
+    record.blockContainerID = state.nextBlockContainerID
+    record.completed = false
+    record.cacheable = true
+    record.persistenceState = request.persist ? .toBePersisted : .notPersisted
+    record.ttlMs = request.ttlMs ?? -1
+    record.ttlAction = request.ttlAction.proto
+    record.replicationMin = request.replicationMin
+    record.replicationMax = request.replicationMax
+    entries.append(.with { $0.upsertInode = record })
+    if plan.entries.isEmpty, let parentTouch = touchedParent(plan.targetID, in: state, at: time) {
+      entries.append(parentTouch)
+    }
+    return entries
   }
 
   /// Marks a file complete with its final length. A file created to be persisted with no bytes
@@ -112,37 +137,103 @@ extension FileSystemMaster {
     _ rawPath: String, length: Int64, ufsFingerprint: String, schedulePersist: Bool = false, caller: CallerIdentity
   ) async throws -> FileInfo {
     let path = try NamespacePath.normalize(rawPath)
-    let current = try namespace.read { state -> (InodeRecord, ResolvedPath?) in
+    let current = try completionTarget(path, caller: caller)
+    var fingerprint = ufsFingerprint
+    if fingerprint.isEmpty, current.inode.persistenceState == .toBePersisted, length == 0, let resolved = current.resolved {
+      let ufs = try ufsManager.client(for: resolved.mount)
+      let output = try await ufs.create(resolved.ufsPath, mode: UInt16(current.inode.mode), createParents: true)
+      try await output.close()
+      fingerprint = try await ufs.status(resolved.ufsPath)?.fingerprint ?? ""
+    }
+    let completion = Completion(
+      of: current.inode, path: path, length: length, fingerprint: fingerprint, schedulePersist: schedulePersist,
+      at: now, master: self)
+    let completed = try await namespace.mutate { state in try completion.plan(in: state) }
+    if completion.persistLater { try await self.schedulePersist(path, caller: caller) }
+    return completed
+  }
+
+  /// `completeFile` without suspending, or nil when it needs the under store (an empty file to be
+  /// persisted) or a persist it cannot hand out at once (a block with no location; a read-only
+  /// mount): the framed server answers on its event loop after `whenDurable`, which also hands
+  /// the persist job out (never before the completion is durable).
+  func completeFileNow(
+    _ rawPath: String, length: Int64, ufsFingerprint: String, schedulePersist: Bool, caller: CallerIdentity
+  ) throws -> (info: FileInfo, pending: JournaledNamespace.Pending, whenDurable: (@Sendable () -> Void)?)? {
+    let path = try NamespacePath.normalize(rawPath)
+    let current = try completionTarget(path, caller: caller)
+    if ufsFingerprint.isEmpty, current.inode.persistenceState == .toBePersisted, length == 0 { return nil }
+    let completion = Completion(
+      of: current.inode, path: path, length: length, fingerprint: ufsFingerprint, schedulePersist: schedulePersist,
+      at: now, master: self)
+    guard !completion.persistLater || completion.persistInRecord else { return nil }
+    guard !completion.persistLater || current.resolved.map({ !$0.mount.readOnly }) == true else { return nil }
+    let (info, pending) = try namespace.mutateNow { state in try completion.plan(in: state) }
+    guard completion.persistLater, let resolved = current.resolved else { return (info, pending, nil) }
+    let job = PersistJob(
+      fileID: current.inode.id, path: path, mountID: resolved.mount.mountID, ufsPath: resolved.ufsPath,
+      length: length, blocks: withBlocks(info, withBlockInfos: true).fileBlockInfos)
+    let registry = blockMaster
+    return (info, pending, { registry.schedulePersist(job) })
+  }
+
+  /// The file a completion is for, checked: an incomplete file the caller may write.
+  private func completionTarget(_ path: String, caller: CallerIdentity) throws -> (inode: InodeRecord, resolved: ResolvedPath?) {
+    try namespace.read { state in
       let inode = try existing(path, in: state)
       guard inode.kind == .file else { throw GooseFSError(.invalidArgument, "Path \"\(path)\" is not a file.") }
       guard !inode.completed else { throw GooseFSError(.failedPrecondition, "File \"\(path)\" is already completed.") }
       try checkAccess(caller, .write, path: path, in: state)
       return (inode, state.resolve(path))
     }
-    var fingerprint = ufsFingerprint
-    if fingerprint.isEmpty, current.0.persistenceState == .toBePersisted, length == 0, let resolved = current.1 {
-      let ufs = try ufsManager.client(for: resolved.mount)
-      let output = try await ufs.create(resolved.ufsPath, mode: UInt16(current.0.mode), createParents: true)
-      try await output.close()
-      fingerprint = try await ufs.status(resolved.ufsPath)?.fingerprint ?? ""
+  }
+
+  /// One file's completion as planned before taking the namespace lock.
+  private struct Completion: Sendable {
+    let fileID: Int64
+    let path: String
+    let length: Int64
+    let fingerprint: String
+    let time: Int64
+    let blockIDs: [Int64]
+    /// ASYNC_THROUGH with bytes: a worker is to persist the file once it is complete.
+    let persistLater: Bool
+    /// The persist's TO_BE_PERSISTED goes into the completion's own record (one journal write
+    /// and one fsync wait per ASYNC_THROUGH file, not two) when the job can be handed out at once:
+    /// every block has a location. Otherwise `schedulePersist` reports why it cannot.
+    let persistInRecord: Bool
+
+    init(
+      of inode: InodeRecord, path: String, length: Int64, fingerprint: String, schedulePersist: Bool, at time: Int64,
+      master: FileSystemMaster
+    ) {
+      fileID = inode.id
+      self.path = path
+      self.length = length
+      self.fingerprint = fingerprint
+      self.time = time
+      blockIDs = BlockIDs.forFile(containerID: inode.blockContainerID, length: length, blockSize: inode.blockSizeBytes)
+      persistLater = schedulePersist && length > 0 && fingerprint.isEmpty
+      let locations = persistLater ? master.blockMaster.locations(of: blockIDs) : [:]
+      persistInRecord = persistLater && blockIDs.allSatisfy { !(locations[$0] ?? []).isEmpty }
     }
-    let time = now
-    let completed = try await namespace.mutate { state in
-      guard var inode = state.inode(at: path), inode.id == current.0.id, !inode.completed else {
+
+    func plan(in state: borrowing NamespaceState) throws -> (entries: [JournalEntry], result: FileInfo) {
+      guard var inode = state.inode(at: path), inode.id == fileID, !inode.completed else {
         throw GooseFSError(.failedPrecondition, "File \"\(path)\" changed while it was being completed.")
       }
       inode.completed = true
       inode.length = length
       inode.lastModificationTimeMs = time
-      inode.blockIds = BlockIDs.forFile(containerID: inode.blockContainerID, length: length, blockSize: inode.blockSizeBytes)
+      inode.blockIds = blockIDs
       if !fingerprint.isEmpty {
         inode.persistenceState = .persisted
         inode.ufsFingerprint = fingerprint
+      } else if persistInRecord, inode.persistenceState != .persisted {
+        inode.persistenceState = .toBePersisted
       }
       return ([.with { $0.upsertInode = inode }], state.fileInfo(inode, path: path))
     }
-    if schedulePersist, length > 0, fingerprint.isEmpty { try await self.schedulePersist(path, caller: caller) }
-    return completed
   }
 
   struct DirectoryChainPlan {

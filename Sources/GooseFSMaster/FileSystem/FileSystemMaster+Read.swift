@@ -17,17 +17,28 @@ extension FileSystemMaster {
     let path = try NamespacePath.normalize(rawPath)
     let interval = syncInterval(syncIntervalMs)
     return try namespace.read { state -> FileInfo? in
-      // The folders `syncPath` would visit: every existing one above the target.
-      var prefix = NamespacePath.root
-      for component in NamespacePath.components(path) {
-        guard let folder = state.inode(at: prefix) else { break }
-        if folder.kind == .directory, isSyncDue(folder, intervalMs: interval) { return nil }
-        prefix = NamespacePath.join(prefix, component)
-      }
+      if isSyncDue(above: path, intervalMs: interval, in: state) { return nil }
       let inode = try existing(path, in: state)
       try permissions.checkTraversal(caller, chain: state.existingPrefix(of: path), path: path)
       return state.fileInfo(inode, path: path)
     }
+  }
+
+  /// Whether `syncPath(path, includeTarget: false)` would consult the under store: a folder above
+  /// `path` is due for a sync. Calls that can be answered without suspending check this first.
+  func isSyncDue(above path: String, intervalMs: Int64) -> Bool {
+    namespace.read { isSyncDue(above: path, intervalMs: intervalMs, in: $0) }
+  }
+
+  private func isSyncDue(above path: String, intervalMs: Int64, in state: borrowing NamespaceState) -> Bool {
+    // The folders `syncPath` would visit: every existing one above the target.
+    var prefix = NamespacePath.root
+    for component in NamespacePath.components(path) {
+      guard let folder = state.inode(at: prefix) else { return false }
+      if folder.kind == .directory, isSyncDue(folder, intervalMs: intervalMs) { return true }
+      prefix = NamespacePath.join(prefix, component)
+    }
+    return false
   }
 
   /// Lists a directory (or a file: itself), in pages; recursive listings go parents first.

@@ -51,6 +51,22 @@ extension FileSystemMaster {
     try await deleteWhenDurable(orphan ? [block] : [], on: worker, sequence: sequence)
   }
 
+  /// `commitBlock` without suspending: the block's orphan check waits (in `whenDurable`) for the
+  /// removal that made it one.
+  func commitBlockNow(worker: Int64, block: Int64, tier: String, tiers: [TierCapacity], usageSequence: UInt64) throws
+    -> (pending: JournaledNamespace.Pending, whenDurable: (@Sendable () -> Void)?)
+  {
+    let (orphan, sequence) = try namespace.readWithSequence { state in
+      let orphan = state.isOrphan(block: block)
+      try blockMaster.commitBlock(
+        worker: worker, block: block, tier: tier, tiers: tiers, usageSequence: usageSequence, recordBlock: !orphan)
+      return orphan
+    }
+    guard orphan else { return (namespace.pending(until: nil), nil) }
+    let registry = blockMaster
+    return (namespace.pending(until: sequence), { registry.deleteOrphans([block], on: worker) })
+  }
+
   private func deleteWhenDurable(_ orphans: Set<Int64>, on worker: Int64, sequence: UInt64) async throws {
     guard !orphans.isEmpty else { return }
     try await namespace.waitUntilDurable(sequence)

@@ -67,6 +67,51 @@ final class JournaledNamespace: Sendable {
     return result
   }
 
+  /// What `mutateNow` leaves to do: tell the caller once the entries are durable.
+  struct Pending: Sendable {
+    fileprivate let namespace: JournaledNamespace
+    fileprivate let sequence: UInt64?
+
+    /// Nothing to wait for.
+    var isDurable: Bool { sequence == nil }
+
+    /// Runs `body` once the entries are durable: at once when there were none (or they already
+    /// are), else on the journal's writer thread right after the fsync, so `body` must be brief.
+    func whenDurable(_ body: @escaping @Sendable () -> Void) {
+      guard let sequence else { return body() }
+      let namespace = self.namespace
+      namespace.journal.whenDurable(sequence) { outcome in
+        if case .failure(let error) = outcome { namespace.stopOnJournalFailure(error) }
+        body()
+      }
+    }
+  }
+
+  /// Waiting for entries up to `sequence` (from `readWithSequence`), or for nothing.
+  func pending(until sequence: UInt64?) -> Pending { Pending(namespace: self, sequence: sequence) }
+
+  /// `mutate` for a caller that must not suspend (a framed call answered on its event loop):
+  /// plans, applies and journals in the same way, and returns without waiting for the fsync; the
+  /// caller answers from `Pending.whenDurable`. Appending blocks only when the journal's queue is
+  /// full (64 MiB waiting for one write and fsync), as in `mutate`.
+  func mutateNow<T>(_ plan: (borrowing NamespaceState) throws -> (entries: [JournalEntry], result: T)) throws
+    -> (result: T, pending: Pending)
+  {
+    let (lastSequence, result) = try state.withLock { state -> (UInt64?, T) in
+      let (entries, result) = try plan(state)
+      var last: UInt64?
+      for entry in entries {
+        try state.apply(entry)
+        last = appendOrDie(entry)
+      }
+      return (last, result)
+    }
+    if lastSequence != nil, journal.entriesSinceCheckpoint >= checkpointPeriodEntries {
+      checkpointRequests.yield()
+    }
+    return (result, Pending(namespace: self, sequence: lastSequence))
+  }
+
   /// Writes a checkpoint of the current state. The state is copied under the lock (cheap:
   /// copy-on-write) and serialised outside it, so mutations continue meanwhile. Blocks on the
   /// checkpoint's fsyncs: async code runs it on NIO's blocking-work pool (`runCheckpointer`).

@@ -63,7 +63,8 @@ public struct MasterProcess: Sendable {
     let blockService = BlockMasterService(master: master)
     let framed = FramedRPCServer(
       methods: fileSystemService.framedMethods.merging(blockService.framedMethods) { first, _ in first },
-      inlineMethods: fileSystemService.framedInlineMethods, maxInFlightPerConnection: settings.framedRequestsMax, logger: logger)
+      inlineMethods: fileSystemService.framedInlineMethods.merging(blockService.framedInlineMethods) { first, _ in first },
+      maxInFlightPerConnection: settings.framedRequestsMax, logger: logger)
     let server = GRPCServer(
       transport: SharedPortListener(host: settings.bindHost, port: settings.rpcPort, framed: framed).transport(),
       services: [fileSystemService, MetaMasterService(master: master, info: info), blockService])

@@ -74,6 +74,16 @@ struct BlockMasterService: Goosefs_Grpc_BlockMaster.ServiceProtocol {
     return Goosefs_Grpc_CommitBlockResponse()
   }
 
+  /// `commitBlock` on the framed server's event loop.
+  @Sendable func commitBlockNow(_ m: Goosefs_Grpc_CommitBlockRequest, caller: CallerIdentity) throws
+    -> InlineReply<Goosefs_Grpc_CommitBlockResponse>?
+  {
+    let (pending, whenDurable) = try master.commitBlockNow(
+      worker: m.workerID, block: m.blockID, tier: m.tierAlias, tiers: m.tiers.map(TierCapacity.init),
+      usageSequence: m.usageSequence)
+    return InlineReply(response: Goosefs_Grpc_CommitBlockResponse(), pending: pending, whenDurable: whenDurable)
+  }
+
   func getWorkerInfoList(
     request: ServerRequest<Goosefs_Grpc_GetWorkerInfoListRequest>, context: ServerContext
   ) async throws -> ServerResponse<Goosefs_Grpc_GetWorkerInfoListResponse> {
@@ -124,5 +134,14 @@ struct BlockMasterService: Goosefs_Grpc_BlockMaster.ServiceProtocol {
   {
     try await master.commitPersist(fileID: m.fileID, fingerprint: m.ufsFingerprint, failure: m.failed ? m.error : nil)
     return Goosefs_Grpc_CommitPersistResponse()
+  }
+
+  /// `commitPersist` on the framed server's event loop, or nil when it must run as a task.
+  @Sendable func commitPersistNow(_ m: Goosefs_Grpc_CommitPersistRequest, caller: CallerIdentity) throws
+    -> InlineReply<Goosefs_Grpc_CommitPersistResponse>?
+  {
+    guard let pending = try master.commitPersistNow(fileID: m.fileID, fingerprint: m.ufsFingerprint, failure: m.failed ? m.error : nil)
+    else { return nil }
+    return InlineReply(response: Goosefs_Grpc_CommitPersistResponse(), pending: pending)
   }
 }

@@ -81,13 +81,23 @@ struct FileSystemMasterService: Goosefs_Grpc_FileSystemMasterClientService.Servi
 
   /// The call itself, shared by gRPC and the framed protocol.
   @Sendable func createFile(_ m: Goosefs_Grpc_CreateFileRequest, caller: CallerIdentity) async throws -> Goosefs_Grpc_CreateFileResponse {
-    let info = try await master.createFile(
-      CreateFileRequest(
-        path: m.path, recursive: m.recursive, mode: m.hasMode ? m.mode : nil, blockSizeBytes: m.blockSizeBytes,
-        ttlMs: m.hasTtlMs ? m.ttlMs : nil, ttlAction: TTLAction(m.ttlAction), replicationMin: m.replicationMin,
-        replicationMax: m.replicationMax, persist: m.persist, overwrite: m.overwrite),
-      caller: caller)
+    let info = try await master.createFile(Self.createFileRequest(m), caller: caller)
     return .with { $0.info = info.proto }
+  }
+
+  /// `createFile` on the framed server's event loop, or nil when it must run as a task.
+  @Sendable func createFileNow(_ m: Goosefs_Grpc_CreateFileRequest, caller: CallerIdentity) throws
+    -> InlineReply<Goosefs_Grpc_CreateFileResponse>?
+  {
+    guard let (info, pending) = try master.createFileNow(Self.createFileRequest(m), caller: caller) else { return nil }
+    return InlineReply(response: .with { $0.info = info.proto }, pending: pending)
+  }
+
+  private static func createFileRequest(_ m: Goosefs_Grpc_CreateFileRequest) -> CreateFileRequest {
+    CreateFileRequest(
+      path: m.path, recursive: m.recursive, mode: m.hasMode ? m.mode : nil, blockSizeBytes: m.blockSizeBytes,
+      ttlMs: m.hasTtlMs ? m.ttlMs : nil, ttlAction: TTLAction(m.ttlAction), replicationMin: m.replicationMin,
+      replicationMax: m.replicationMax, persist: m.persist, overwrite: m.overwrite)
   }
 
   func completeFile(
@@ -101,6 +111,17 @@ struct FileSystemMasterService: Goosefs_Grpc_FileSystemMasterClientService.Servi
     let info = try await master.completeFile(
       m.path, length: m.length, ufsFingerprint: m.ufsFingerprint, schedulePersist: m.schedulePersist, caller: caller)
     return .with { $0.info = info.proto }
+  }
+
+  /// `completeFile` on the framed server's event loop, or nil when it must run as a task.
+  @Sendable func completeFileNow(_ m: Goosefs_Grpc_CompleteFileRequest, caller: CallerIdentity) throws
+    -> InlineReply<Goosefs_Grpc_CompleteFileResponse>?
+  {
+    guard
+      let (info, pending, whenDurable) = try master.completeFileNow(
+        m.path, length: m.length, ufsFingerprint: m.ufsFingerprint, schedulePersist: m.schedulePersist, caller: caller)
+    else { return nil }
+    return InlineReply(response: .with { $0.info = info.proto }, pending: pending, whenDurable: whenDurable)
   }
 
   func remove(

@@ -10,9 +10,18 @@ import Synchronization
 public final class FramedRPCServer: Sendable {
   /// Decodes the request message, runs the call for `caller`, encodes the response message.
   public typealias Method = @Sendable (_ payload: ByteBuffer, _ caller: CallerIdentity) async throws -> ByteBuffer
-  /// The same, answered on the event loop that read the request, or nil when the call must run
-  /// as a task after all (`methods` then has it). Must not block beyond a short lock.
-  public typealias InlineMethod = @Sendable (_ payload: ByteBuffer, _ caller: CallerIdentity) throws -> ByteBuffer?
+  /// The same, run on the event loop that read the request, or nil when the call must run as a
+  /// task after all (`methods` then has it). Must not block beyond a short lock.
+  public typealias InlineMethod = @Sendable (_ payload: ByteBuffer, _ caller: CallerIdentity) throws -> InlineAnswer?
+
+  /// What an inline method made of a request.
+  public enum InlineAnswer: Sendable {
+    /// Send this now.
+    case now(ByteBuffer)
+    /// Send this once `wait` calls back, from any thread (a journaled change: once its entries
+    /// are durable). The call counts as in flight until then.
+    case later(ByteBuffer, wait: @Sendable (_ then: @escaping @Sendable () -> Void) -> Void)
+  }
 
   let methods: [UInt16: Method]
   let inlineMethods: [UInt16: InlineMethod]
@@ -157,7 +166,19 @@ final class FramedRPCServerHandler: ChannelDuplexHandler {
     if !quiescing, let inline = inlineMethods[request.method] {
       let result: Result<ByteBuffer, GooseFSError>?
       do {
-        result = try inline(request.payload, request.caller).map { .success($0) }
+        switch try inline(request.payload, request.caller) {
+        case .now(let bytes):
+          result = .success(bytes)
+        case .later(let bytes, let wait):
+          inFlight += 1
+          let loop = context.eventLoop
+          let handler = NIOLoopBound(self, eventLoop: loop)
+          let response = FramedResponse(id: request.id, result: .success(bytes))
+          wait { loop.execute { handler.value.answer(response) } }
+          return
+        case nil:
+          result = nil
+        }
       } catch {
         result = .failure(RPCErrorMapping.goosefsError(from: error))
       }
