@@ -1,4 +1,5 @@
 import GooseFSCore
+import Synchronization
 import Testing
 
 @testable import GooseFSJournal
@@ -53,6 +54,35 @@ import Testing
       }
       #expect(journal.groupCommitCount == 1)
       #expect(journal.durableSequence == 200)
+    }
+  }
+
+  /// `whenDurable` (how the framed server answers inline mutations) calls back only after the
+  /// fsync that covers the sequence, and at once for a sequence already durable.
+  @Test func whenDurableCallsBackAfterTheCoveringFsyncOnly() async throws {
+    try await withTemporaryFolder { folder in
+      let (journal, _) = try openJournal(folder)
+      defer { journal.close() }
+      let first = try journal.append(samplePayload(0))
+      try await journal.waitUntilDurable(first)
+      let immediate = Mutex(false)
+      journal.whenDurable(first) { outcome in immediate.withLock { $0 = (try? outcome.get()) != nil } }
+      #expect(immediate.withLock { $0 })
+
+      journal.pauseWriterForTesting()
+      let second = try journal.append(samplePayload(1))
+      let seenDurable = Mutex<[UInt64]>([])
+      await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+        journal.whenDurable(second) { outcome in
+          #expect((try? outcome.get()) != nil)
+          seenDurable.withLock { $0.append(journal.durableSequence) }
+          done.resume()
+        }
+        #expect(seenDurable.withLock { $0.isEmpty })
+        #expect(journal.durableSequence < second)
+        journal.resumeWriterForTesting()
+      }
+      #expect(seenDurable.withLock { $0 } == [second])
     }
   }
 

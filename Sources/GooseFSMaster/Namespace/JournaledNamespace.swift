@@ -45,16 +45,7 @@ final class JournaledNamespace: Sendable {
   /// are durable. `plan` runs under the lock: it must not block.
   @discardableResult
   func mutate<T: Sendable>(_ plan: (borrowing NamespaceState) throws -> (entries: [JournalEntry], result: T)) async throws -> T {
-    let (lastSequence, result) = try state.withLock { state -> (UInt64?, T) in
-      let (entries, result) = try plan(state)
-      var last: UInt64?
-      for entry in entries {
-        // Apply first: it validates, and a rejected entry must not reach the journal.
-        try state.apply(entry)
-        last = appendOrDie(entry)
-      }
-      return (last, result)
-    }
+    let (lastSequence, result) = try applyAndAppend(plan)
     guard let lastSequence else { return result }
     do {
       try await journal.waitUntilDurable(lastSequence)
@@ -97,19 +88,28 @@ final class JournaledNamespace: Sendable {
   func mutateNow<T>(_ plan: (borrowing NamespaceState) throws -> (entries: [JournalEntry], result: T)) throws
     -> (result: T, pending: Pending)
   {
-    let (lastSequence, result) = try state.withLock { state -> (UInt64?, T) in
+    let (lastSequence, result) = try applyAndAppend(plan)
+    if lastSequence != nil, journal.entriesSinceCheckpoint >= checkpointPeriodEntries {
+      checkpointRequests.yield()
+    }
+    return (result, Pending(namespace: self, sequence: lastSequence))
+  }
+
+  /// Plans under the lock, applies each entry and appends it to the journal (not yet durable);
+  /// returns the last entry's sequence (nil: nothing changed) and the plan's result.
+  private func applyAndAppend<T>(_ plan: (borrowing NamespaceState) throws -> (entries: [JournalEntry], result: T)) throws
+    -> (UInt64?, T)
+  {
+    try state.withLock { state -> (UInt64?, T) in
       let (entries, result) = try plan(state)
       var last: UInt64?
       for entry in entries {
+        // Apply first: it validates, and a rejected entry must not reach the journal.
         try state.apply(entry)
         last = appendOrDie(entry)
       }
       return (last, result)
     }
-    if lastSequence != nil, journal.entriesSinceCheckpoint >= checkpointPeriodEntries {
-      checkpointRequests.yield()
-    }
-    return (result, Pending(namespace: self, sequence: lastSequence))
   }
 
   /// Writes a checkpoint of the current state. The state is copied under the lock (cheap:
