@@ -27,19 +27,24 @@ final class UFSInputStreams: Sendable {
       return stream
     }
     let opened = try await ufs.openRead(path)
-    let evicted = entries.withLock { state -> [any UFSInputStream] in
+    let (stream, evicted) = entries.withLock { state -> (any UFSInputStream, [any UFSInputStream]) in
       state.clock += 1
+      // Another read opened the file meanwhile and may be reading from its stream right now:
+      // use that one and close ours (closing theirs failed their read with "already closed").
+      if let existing = state.map[key] {
+        state.map[key]?.lastUse = state.clock
+        return (existing.stream, [opened])
+      }
       var closed: [any UFSInputStream] = []
-      if let existing = state.map[key] { closed.append(existing.stream) }
       state.map[key] = Entry(stream: opened, lastUse: state.clock)
       while state.map.count > limit, let oldest = state.map.min(by: { $0.value.lastUse < $1.value.lastUse }) {
         closed.append(oldest.value.stream)
         state.map[oldest.key] = nil
       }
-      return closed
+      return (opened, closed)
     }
     for stream in evicted { await stream.close() }
-    return opened
+    return stream
   }
 
   /// Drops a stream that failed, so the next read reopens the file.
