@@ -51,6 +51,9 @@ struct PersistExecutor: Sendable {
       var leases: [BlockReadLease] = []
       defer { for lease in leases { lease.release() } }
       for block in blocks {
+        // Not here, unreadable (openForRead logs and drops it) or out of descriptors: nothing is
+        // lost by falling back, since the streamed path opens the lease again, reports those
+        // errors and reads the block from its other holders.
         guard let lease = try? store.openForRead(block.blockID), lease.length == block.length else { return nil }
         leases.append(lease)
       }
